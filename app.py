@@ -1,7 +1,373 @@
-"""Backprop Playground: the Streamlit front end (placeholder page until the full app lands)."""
+"""Backprop Playground: pick n1/n2, f1/f2 and alpha, and watch the notes' network learn.
+
+Wiring only: widgets, session state and layout. The arithmetic lives in ``playground/``.
+"""
+
+from __future__ import annotations
+
+import time
 
 import streamlit as st
 
-st.set_page_config(page_title="Backprop Playground", layout="wide")
-st.title("Backprop Playground")
-st.write("Watch a two-hidden-layer network learn by backpropagation.")
+from playground import datasets, export, figures, live, state, views
+from playground.trainer import Trainer, csv_data
+
+st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
+
+UPLOAD = "upload CSV"
+STEP_SIZES = (1, 10, 100)
+VIEWS = ("Network", "Weights", "Gradients")
+KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
+PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+# -- state -----------------------------------------------------------------------------------
+
+
+def init_state() -> None:
+    """Every session key, set once per session; widget defaults come from the URL."""
+    s = st.session_state
+    if "trainer" in s:
+        return
+    config, epoch, problems = state.config_from_query(st.query_params.to_dict())
+    s.problems = problems
+    s.dataset = config.dataset
+    s.n_samples = config.n_samples
+    s.noise = config.noise
+    s.train_ratio = config.train_ratio
+    s.features = list(config.features)
+    s.seed = config.seed
+    s.n_layers = len(config.hidden)
+    for k, (n, f) in enumerate(zip(config.hidden, config.activations, strict=True), start=1):
+        s[f"units_{k}"], s[f"act_{k}"] = n, f
+    s.init = config.init
+    s.alpha = _alpha_label(config.alpha)
+    s.batch = config.batch_size
+    s.l2 = config.l2
+    s.playing = False
+    s.speed = live.DEFAULT_SPEED
+    s.pacer = live.Pacer()
+    s.notice = ""
+    s.csv = None  # (file id, CSVData) of an accepted upload
+    s.trainer_csv = None
+    s.trainer = Trainer(config)
+    if epoch:
+        s.trainer.step(epoch)
+
+
+def _alpha_label(alpha: float) -> str:
+    return f"{alpha:g}"
+
+
+def widget_config() -> state.Config:
+    """The config the widgets show now."""
+    s = st.session_state
+    n = s.n_layers
+    alpha = state.parse_alpha(s.alpha)
+    if alpha is None:
+        st.sidebar.error(
+            f"α = {s.alpha!r} is not a learning rate between {state.ALPHA_RANGE[0]:g} and "
+            f"{state.ALPHA_RANGE[1]:g}; keeping {s.trainer.alpha:g}."
+        )
+        alpha = s.trainer.alpha
+    features = tuple(s.features)
+    if not features:
+        st.sidebar.warning("Pick at least one input feature; using X₁ and X₂.")
+        features = ("x1", "x2")
+    return state.DEFAULT.replace(
+        dataset=s.dataset if s.dataset != UPLOAD else state.DEFAULT.dataset,
+        n_samples=int(s.n_samples),
+        noise=float(s.noise),
+        train_ratio=float(s.train_ratio),
+        features=features,
+        hidden=tuple(int(s.get(f"units_{k}", 4)) for k in range(1, n + 1)),
+        activations=tuple(s.get(f"act_{k}", "tanh") for k in range(1, n + 1)),
+        alpha=alpha,
+        seed=int(s.seed),
+        init=s.init,
+        batch_size=s.batch,
+        l2=float(s.l2),
+    )
+
+
+def sync_trainer(config: state.Config) -> None:
+    """Keep training when only alpha changed; otherwise start a new network and say so."""
+    s = st.session_state
+    t = s.trainer
+    csv_key = s.csv[0] if s.csv is not None else None
+    if state.architecture_changed(t.config, config) or csv_key != s.trainer_csv:
+        data = csv_data(s.csv[1], config.train_ratio, config.seed) if s.csv else None
+        s.trainer = Trainer(config, data=data)
+        s.trainer_csv = csv_key
+        s.pacer.reset()
+        if t.epoch:
+            s.notice = "The data or the network changed, so training restarted from epoch 0."
+    elif config.alpha != t.alpha:
+        t.alpha = config.alpha
+        if t.epoch:
+            s.notice = f"α is now {config.alpha:g}; training continues from epoch {t.epoch}."
+
+
+# -- callbacks -------------------------------------------------------------------------------
+
+
+def on_step() -> None:
+    s = st.session_state
+    s.playing = False
+    s.trainer.step(s.step_size)
+
+
+def on_play() -> None:
+    s = st.session_state
+    s.playing = not s.playing and not s.trainer.diverged
+    s.pacer.reset()
+    s.full_rerun = True
+
+
+def on_reset() -> None:
+    s = st.session_state
+    t = s.trainer
+    s.trainer = Trainer(t.config.replace(alpha=t.alpha), data=t.data)
+    s.playing = False
+    s.pacer.reset()
+    s.full_rerun = True
+    s.notice = ""
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+
+def sidebar() -> None:
+    s = st.session_state
+    sb = st.sidebar
+    sb.header("Data")
+    sb.selectbox("Dataset", (*state.DATASETS, UPLOAD), key="dataset")
+    if s.dataset == UPLOAD:
+        upload = sb.file_uploader(
+            "CSV file: numeric columns and a 0/1 label column",
+            type=["csv", "txt"],
+            help=f"Up to {datasets.MAX_ROWS:,} rows, {datasets.MAX_COLS} feature columns and "
+            f"{datasets.MAX_BYTES / 1e6:g} MB. The label is the column named "
+            f"{', '.join(datasets.LABEL_NAMES)} (or else the last column).",
+        )
+        s.csv = None
+        if upload is None:
+            sb.info("Until a file is uploaded, the circle data stands in.")
+        else:
+            try:
+                csv = read_csv(upload.getvalue())
+                s.csv = (upload.file_id, csv)
+                sb.success(
+                    f"{csv.X.shape[1]} rows; features {', '.join(csv.feature_names)}; "
+                    f"label '{csv.label_name}'."
+                )
+            except datasets.DatasetError as err:
+                sb.error(str(err))
+    else:
+        s.csv = None
+        sb.slider("Points", *state.SAMPLES_RANGE, step=50, key="n_samples")
+        sb.slider("Noise", *state.NOISE_RANGE, step=0.05, key="noise")
+        sb.multiselect(
+            "Input features",
+            list(datasets.FEATURES),
+            format_func=datasets.FEATURE_LABELS.get,
+            key="features",
+        )
+    sb.slider("Training share", *state.RATIO_RANGE, step=0.1, key="train_ratio")
+    sb.number_input("Seed", *state.SEED_RANGE, step=1, key="seed")
+
+    sb.header("Network")
+    sb.slider("Hidden layers", 1, state.MAX_LAYERS, key="n_layers")
+    for k in range(1, s.n_layers + 1):
+        c1, c2 = sb.columns(2)
+        s.setdefault(f"units_{k}", 4)
+        s.setdefault(f"act_{k}", "tanh")
+        c1.number_input(f"n{k} (units)", 1, state.MAX_UNITS, key=f"units_{k}")
+        c2.selectbox(
+            f"f{k}",
+            state.ACTIVATION_NAMES,
+            format_func=state.ACTIVATION_LABELS.get,
+            key=f"act_{k}",
+        )
+    sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
+    sb.selectbox("Initialisation", list(state.INIT_LABELS), format_func=state.INIT_LABELS.get,
+                 key="init")
+
+    sb.header("Training")
+    sb.selectbox(
+        "Learning rate α",
+        [_alpha_label(a) for a in state.ALPHAS],
+        key="alpha",
+        accept_new_options=True,
+        help="Pick one, or type any value and press Enter. Changing α keeps training.",
+    )
+    sb.selectbox(
+        "Batch size",
+        state.BATCH_SIZES,
+        format_func=lambda b: "full batch (the notes)" if b is None else str(b),
+        key="batch",
+    )
+    sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, key="l2")
+
+    sb.header("View")
+    sb.toggle("Show test points", value=True, key="show_test")
+    sb.toggle("Discretize output", value=False, key="discretize")
+    sb.toggle("Size points by error |dZ|", value=False, key="point_error")
+    sb.toggle("Log-scale cost", value=False, key="log_cost")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def read_csv(content: bytes) -> datasets.CSVData:
+    """``datasets.load_csv`` of an upload's bytes (a pure function, so cached by content)."""
+    return datasets.load_csv(content)
+
+
+def template() -> str:
+    theme = getattr(st.context, "theme", None)
+    return "plotly_dark" if theme is not None and theme.type == "dark" else "plotly_white"
+
+
+def export_section() -> None:
+    t = st.session_state.trainer
+    sb = st.sidebar
+    sb.header("Share and export")
+    sb.caption("The address bar holds this run's settings: copy it to share the same run.")
+    sb.download_button(
+        "History (CSV)",
+        data=lambda: t.history.to_csv(index=False),
+        file_name="history.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    sb.download_button(
+        "Weights (JSON)",
+        data=lambda: export.weights_json(t),
+        file_name="weights.json",
+        mime="application/json",
+        on_click="ignore",
+    )
+
+
+def draw_views(t: Trainer) -> None:
+    """Metrics and charts of the current network."""
+    s = st.session_state
+    row = t.last
+    m = st.columns(5)
+    m[0].metric("Epoch", f"{t.epoch:,}")
+    m[1].metric("Cost", f"{row['train_cost']:.4f}")
+    m[2].metric("Test cost", f"{row['test_cost']:.4f}")
+    m[3].metric("Train accuracy", f"{row['train_acc']:.1%}")
+    m[4].metric("Test accuracy", f"{row['test_acc']:.1%}")
+
+    tpl = template()
+    left, right = st.columns([1, 1])
+    d = t.data
+    with left:
+        if d.P_train.shape[0] >= 2:
+            xs, ys, P = views.boundary(t)
+            fig = figures.decision_boundary(
+                xs, ys, P, d.P_train, d.Y_train, d.P_test, d.Y_test,
+                show_test=s.show_test, discretize=s.discretize,
+                point_size=views.point_error(t) if s.point_error else None,
+                template=tpl, height=460,
+            )
+            st.plotly_chart(fig, config=PLOT_CONFIG, key="boundary")
+        else:
+            st.info("The decision boundary needs two input columns.")
+    with right:
+        st.plotly_chart(
+            figures.cost_curve(t.history, log_y=s.log_cost, title="Cost", template=tpl,
+                               height=460),
+            config=PLOT_CONFIG, key="cost",
+        )
+
+    c1, c2 = st.columns([2, 3])
+    c1.segmented_control("View", VIEWS, key="view", required=True)
+    if s.view != "Gradients":
+        c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind",
+                             required=True)
+    params, grads = t.params, t.grads
+    if s.view == "Network":
+        fig = figures.network_graph(
+            t.layer_sizes, views.matrices(params, grads, t.alpha, s.kind), kind=s.kind,
+            biases=views.biases(params, grads, t.alpha, s.kind),
+            node_maps=views.node_maps(t, params), activations=t.config.activations,
+            title=f"The network: {KINDS[s.kind]}", template=tpl,
+        )
+        st.plotly_chart(fig, config=PLOT_CONFIG, key="network")
+    elif s.view == "Weights":
+        mats = views.matrices(params, grads, t.alpha, s.kind)
+        mats.update(views.biases(params, grads, t.alpha, s.kind))
+        st.plotly_chart(
+            figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520),
+            config=PLOT_CONFIG, key="weights",
+        )
+    else:
+        g1, g2 = st.columns(2)
+        with g1:
+            st.plotly_chart(figures.gradient_norms(t.history, template=tpl), config=PLOT_CONFIG,
+                            key="grad_norms")
+        with g2:
+            st.plotly_chart(figures.gradient_heatmaps(grads, template=tpl), config=PLOT_CONFIG,
+                            key="grad_maps")
+
+
+def live_view() -> None:
+    """The part of the page that Play redraws: controls, metrics and charts."""
+    s = st.session_state
+    t = s.trainer
+    if s.playing and not t.diverged:
+        n = s.pacer.plan(live.SPEEDS[s.speed], time.monotonic())
+        start = time.perf_counter()
+        t.step(n)
+        s.pacer.record(n, time.perf_counter() - start)
+        if t.diverged:
+            s.playing = False
+            s.full_rerun = True
+
+    c = st.columns([1, 1, 1.3, 1, 1.6])
+    c[0].button("Pause" if s.playing else "Play", key="play", on_click=on_play, type="primary",
+                icon=":material/pause:" if s.playing else ":material/play_arrow:",
+                width="stretch")
+    c[1].button("Step", key="step", on_click=on_step, icon=":material/skip_next:",
+                width="stretch", shortcut="Right")
+    c[2].segmented_control("Epochs per step", STEP_SIZES, key="step_size", required=True,
+                           label_visibility="collapsed", format_func=lambda n: f"{n}×")
+    c[3].button("Reset", key="reset", on_click=on_reset, icon=":material/restart_alt:",
+                width="stretch")
+    c[4].selectbox("Speed", list(live.SPEEDS), key="speed", label_visibility="collapsed",
+                   help="Epochs per second while playing.")
+    if t.diverged:
+        st.error(t.message)
+    elif s.notice:
+        st.info(s.notice)
+    draw_views(t)
+    if not s.playing:
+        st.query_params.from_dict(state.config_to_query(t.config.replace(alpha=t.alpha),
+                                                        t.epoch))
+    if s.pop("full_rerun", False):
+        st.rerun(scope="app")
+
+
+def main() -> None:
+    init_state()
+    s = st.session_state
+    s.setdefault("step_size", 1)
+    s.setdefault("view", "Network")
+    s.setdefault("kind", "W")
+    st.title("Backprop Playground")
+    st.caption(
+        "A network with hidden layers f1, f2, … and a sigmoid output learns by the notes' "
+        "backpropagation: dZ3 = A3 − Y, dW3 = 1/m·dZ3·A2ᵀ, dZ2 = W3ᵀ·dZ3 ∗ f2′(Z2), … "
+        "and W = W − α·dW, on the whole training set each epoch."
+    )
+    for p in s.problems:
+        st.warning(f"Ignored a setting in the link: {p}")
+    sidebar()
+    sync_trainer(widget_config())
+    export_section()
+    st.fragment(live_view, run_every=live.FRAME_SECONDS if s.playing else None)()
+
+
+if __name__ == "__main__":
+    main()

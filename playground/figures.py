@@ -1,0 +1,1183 @@
+"""Plotly figure builders for the Backprop Playground.
+
+Every public builder takes arrays or a history DataFrame, validates them, builds plain-dict
+traces and a plain-dict layout, and returns one ``plotly.graph_objects.Figure``. Nothing here
+imports streamlit or keeps state between calls.
+
+Shapes follow the notes: ``X`` is ``(n0, m)``, ``Wk`` is ``(nk, nk-1)``, ``Bk`` is ``(nk, 1)``,
+labels ``Y`` are ``(1, m)``. Prediction grids are ``xs (nx,)``, ``ys (ny,)`` and
+``P (ny, nx)`` (rows follow ``ys``), as produced by :func:`grid`.
+
+Speed: the builders run inside a live Streamlit fragment several times per second, so figures
+are assembled from dicts with ``go.Figure(..., _validate=False)`` (plotly's per-property
+validation costs ~25 ms per figure; the tests re-validate every figure instead), and several
+small heatmaps share one figure as subplots.
+
+Colours: orange means negative / class 0, blue means positive / class 1 (as in TensorFlow
+Playground); the pair stays distinct under the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:  # pandas is only needed for type hints
+    import pandas as pd
+
+__all__ = [
+    "bias_heatmaps",
+    "cost_curve",
+    "decision_boundary",
+    "gradient_heatmaps",
+    "gradient_norms",
+    "grid",
+    "matrix_heatmaps",
+    "network_graph",
+    "weight_heatmaps",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Constants (immutable)
+
+FONT_SIZE = 15  # base font: tick labels, legend, hover
+TITLE_SIZE = 20  # figure title
+SUBTITLE_SIZE = 16  # subplot titles, axis titles
+
+# (negative / class 0, positive / class 1) per theme: orange vs blue.
+_SIGN_COLORS = {"light": ("#E66100", "#0072B2"), "dark": ("#F5A040", "#56B4E9")}
+# Neutral midpoint of the diverging scales per theme.
+_MID_COLOR = {"light": "#F7F7F7", "dark": "#2E2E2E"}
+# Okabe-Ito colours for one line per layer (yellow only on dark pages, dark blue only on light).
+_LAYER_COLORS = {
+    "light": ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"),
+    "dark": ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#BBBBBB"),
+}
+_NEUTRAL = {"light": "#555555", "dark": "#BBBBBB"}
+
+_SIGN_NAMES = ("negative", "positive")
+_TRAILING_INT = re.compile(r"(\d+)$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _theme(template: str) -> tuple[Any, str]:
+    """Resolve a template name to (Template object, "light" | "dark")."""
+    if not isinstance(template, str) or template not in pio.templates:
+        raise ValueError(
+            f"template must be one of {sorted(pio.templates)}, got {template!r}"
+        )
+    tmpl = pio.templates[template]
+    bg = tmpl.layout.paper_bgcolor
+    return tmpl, "dark" if bg is not None and _luminance(bg) < 0.5 else "light"
+
+
+def _luminance(color: str) -> float:
+    """Rough relative luminance in [0, 1] of 'white', 'black', '#rrggbb' or 'rgb(r,g,b)'."""
+    c = color.strip().lower()
+    if c in ("white", "black"):
+        return 1.0 if c == "white" else 0.0
+    if c.startswith("#") and len(c) == 7:
+        rgb = [int(c[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        nums = re.findall(r"[\d.]+", c)
+        if len(nums) < 3:
+            return 1.0
+        rgb = [float(v) for v in nums[:3]]
+    return (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255.0
+
+
+def _diverging_scale(tone: str) -> list[list[Any]]:
+    """Orange (negative) - neutral - blue (positive); |value| reads as contrast to the page."""
+    if tone == "dark":
+        return [
+            [0.0, "#FDB863"],
+            [0.25, "#E08214"],
+            [0.5, _MID_COLOR[tone]],
+            [0.75, "#4393C3"],
+            [1.0, "#92C5DE"],
+        ]
+    return [
+        [0.0, "#B35806"],
+        [0.25, "#F1A340"],
+        [0.5, _MID_COLOR[tone]],
+        [0.75, "#67A9CF"],
+        [1.0, "#2166AC"],
+    ]
+
+
+def _class_scale(tone: str) -> list[list[Any]]:
+    """Muted orange - neutral - muted blue for P(class 1), so saturated points stand out."""
+    if tone == "dark":
+        return [[0.0, "#7A4314"], [0.5, _MID_COLOR[tone]], [1.0, "#1F4F78"]]
+    return [[0.0, "#FBC693"], [0.5, _MID_COLOR[tone]], [1.0, "#A3CBEA"]]
+
+
+def _figure(
+    data: list[dict[str, Any]],
+    layout: dict[str, Any],
+    template: str,
+    title: str | None,
+    height: int | None,
+) -> go.Figure:
+    """Assemble one Figure from plain dicts without plotly's slow per-property validation."""
+    tmpl, _ = _theme(template)
+    base: dict[str, Any] = {
+        "template": tmpl,
+        "font": {"size": FONT_SIZE},
+        "hoverlabel": {"font": {"size": FONT_SIZE}},
+        "margin": {"l": 70, "r": 30, "t": 80, "b": 60},
+    }
+    if title is not None:
+        base["title"] = {
+            "text": title,
+            "font": {"size": TITLE_SIZE},
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+        }
+    if height is not None:
+        base["height"] = int(height)
+    base.update(layout)
+    return go.Figure(data=data, layout=base, _validate=False)
+
+
+def _axis_title(text: str) -> dict[str, Any]:
+    return {"text": text, "font": {"size": SUBTITLE_SIZE}}
+
+
+def _as_2d(name: str, a: ArrayLike) -> NDArray[np.float64]:
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim == 1:  # accept a bias given as (nk,) and draw it as the column (nk, 1)
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D matrix, got shape {arr.shape}")
+    return arr
+
+
+def _abs_max(a: NDArray[np.float64]) -> float:
+    """Largest finite |value|, or 1e-12 when there is none (all zero / NaN)."""
+    finite = np.abs(a[np.isfinite(a)])
+    top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0.0 else 1e-12
+
+
+def _numbered(mats: Mapping[str, Any], prefix: str) -> list[tuple[int, str]]:
+    """(k, key) for keys exactly ``prefix + k``, sorted by k."""
+    pat = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    found = [(int(m.group(1)), key) for key in mats if (m := pat.match(key))]
+    return sorted(found)
+
+
+def _layer_of(name: str) -> int | None:
+    m = _TRAILING_INT.search(name)
+    return int(m.group(1)) if m else None
+
+
+def _dtick(n: int) -> int:
+    return max(1, math.ceil(n / 8))
+
+
+def _decimals(zmax: float) -> int:
+    """Decimals so that the largest value shows two significant digits (1..6)."""
+    return int(min(6, max(1, 1 - math.floor(math.log10(zmax)))))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}" if np.isfinite(v) else str(v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Grid over the input plane
+
+
+def grid(
+    X: ArrayLike, n: int = 100, pad: float = 0.5
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Regular grid covering the 2-D data, padded by ``pad`` on every side.
+
+    Parameters
+    ----------
+    X : (2, m) raw input coordinates.
+    n : points per axis (n >= 2).
+    pad : margin added beyond min..max of each coordinate.
+
+    Returns
+    -------
+    xs : (n,) first coordinate, ys : (n,) second coordinate,
+    XX : (2, n*n) grid points as columns, ordered so that ``output.reshape(n, n)`` is
+    ``(ny, nx)`` with row r at ``ys[r]`` and column c at ``xs[c]``.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] != 2 or X.shape[1] < 1:
+        raise ValueError(f"X must have shape (2, m) with m >= 1, got {X.shape}")
+    if int(n) != n or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinite values")
+    lo = X.min(axis=1) - pad  # (2,)
+    hi = X.max(axis=1) + pad  # (2,)
+    hi = np.where(hi > lo, hi, lo + 1.0)  # a degenerate coordinate still gets a range
+    xs = np.linspace(lo[0], hi[0], int(n))  # (n,)
+    ys = np.linspace(lo[1], hi[1], int(n))  # (n,)
+    XX = np.empty((2, int(n) * int(n)))  # (2, n*n)
+    XX[0] = np.tile(xs, int(n))  # x varies fastest: one row of the grid after another
+    XX[1] = np.repeat(ys, int(n))
+    return xs, ys, XX
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Decision boundary
+
+
+def _labels(name: str, Y: ArrayLike, m: int) -> NDArray[np.bool_]:
+    y = np.asarray(Y, dtype=float).reshape(-1)
+    if y.size != m:
+        raise ValueError(f"{name} must hold {m} labels (shape (1, m)), got {np.shape(Y)}")
+    if not np.all((y == 0.0) | (y == 1.0)):
+        raise ValueError(f"{name} must contain only 0/1 labels")
+    return y == 1.0
+
+
+def _points(name: str, X: ArrayLike) -> NDArray[np.float64]:
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"{name} must have shape (2, m), got {X.shape}")
+    return X
+
+
+def point_sizes(values: ArrayLike, lo: float = 6.0, hi: float = 20.0) -> NDArray[np.float64]:
+    """Marker sizes in px: ``lo`` for 0, ``hi`` for the largest |value|, linear in between."""
+    v = np.abs(np.asarray(values, dtype=float).reshape(-1))
+    v = np.where(np.isfinite(v), v, 0.0)
+    top = float(v.max()) if v.size else 0.0
+    if top <= 0.0:
+        return np.full(v.shape, lo)
+    return lo + (hi - lo) * (v / top)
+
+
+def decision_boundary(
+    xs: ArrayLike,
+    ys: ArrayLike,
+    P: ArrayLike,
+    X_train: ArrayLike,
+    Y_train: ArrayLike,
+    X_test: ArrayLike | None = None,
+    Y_test: ArrayLike | None = None,
+    *,
+    show_test: bool = True,
+    discretize: bool = False,
+    point_size: ArrayLike | None = None,
+    size_label: str = "|dZ|",
+    boundary_line: bool = True,
+    title: str = "Decision boundary",
+    template: str = "plotly_white",
+    height: int | None = 520,
+) -> go.Figure:
+    """P(class 1) over the input plane with the training (and test) points on top.
+
+    Parameters
+    ----------
+    xs : (nx,), ys : (ny,) grid coordinates; P : (ny, nx) probabilities of class 1.
+    X_train : (2, m), Y_train : (1, m) 0/1 labels; X_test, Y_test likewise (optional).
+    show_test : draw the test points (diamonds with a dark outline).
+    discretize : colour by the predicted class (P >= 0.5) instead of the probability.
+    point_size : optional (m,) per-point error (e.g. |dZL|) sizing train points 6..20 px.
+    boundary_line : draw the P = 0.5 contour as a line.
+    """
+    _, tone = _theme(template)
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    P = np.asarray(P, dtype=float)
+    if xs.ndim != 1 or ys.ndim != 1 or xs.size < 2 or ys.size < 2:
+        raise ValueError("xs and ys must be 1-D with at least 2 points each")
+    if P.shape != (ys.size, xs.size):
+        raise ValueError(f"P must have shape (ny, nx) = {(ys.size, xs.size)}, got {P.shape}")
+    X_train = _points("X_train", X_train)
+    y_train = _labels("Y_train", Y_train, X_train.shape[1])
+    sizes = None
+    if point_size is not None:
+        err = np.asarray(point_size, dtype=float).reshape(-1)
+        if err.size != X_train.shape[1]:
+            raise ValueError(f"point_size must hold {X_train.shape[1]} values, got {err.size}")
+        sizes = point_sizes(err)
+    with_test = show_test and X_test is not None and Y_test is not None
+    if with_test:
+        X_test = _points("X_test", X_test)
+        y_test = _labels("Y_test", Y_test, X_test.shape[1])
+
+    colors = _SIGN_COLORS[tone]
+    z = (P >= 0.5).astype(float) if discretize else P
+    z_hover = "class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}"
+    data: list[dict[str, Any]] = [
+        {
+            "type": "heatmap",
+            "x": xs,
+            "y": ys,
+            "z": z,
+            "zmin": 0.0,
+            "zmax": 1.0,
+            "zmid": 0.5,
+            "colorscale": _class_scale(tone),
+            "showscale": not discretize,
+            "colorbar": {
+                "title": {"text": "P(class 1)", "side": "right"},
+                "tickvals": [0, 0.5, 1],
+                "len": 0.8,
+                "thickness": 16,
+            },
+            "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>" + z_hover + "<extra></extra>",
+            "name": "prediction",
+        }
+    ]
+    if boundary_line:
+        data.append(
+            {
+                "type": "contour",
+                "x": xs,
+                "y": ys,
+                "z": P,
+                "contours": {"start": 0.5, "end": 0.5, "size": 1.0, "coloring": "none"},
+                "line": {"color": _NEUTRAL[tone], "width": 2},
+                "showscale": False,
+                "hoverinfo": "skip",
+                "name": "P = 0.5",
+                "showlegend": False,
+            }
+        )
+    for cls in (0, 1):
+        mask = y_train == bool(cls)
+        trace: dict[str, Any] = {
+            "type": "scatter",
+            "mode": "markers",
+            "x": X_train[0, mask],
+            "y": X_train[1, mask],
+            "name": f"train class {cls}",
+            "legendgroup": "train",
+            "marker": {
+                "symbol": "circle",
+                "size": sizes[mask] if sizes is not None else 9,
+                "color": colors[cls],
+                "line": {"color": "white", "width": 1.2},
+            },
+            "hovertemplate": f"train · class {cls}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}"
+            + (f"<br>{size_label} = %{{customdata:.3f}}" if sizes is not None else "")
+            + "<extra></extra>",
+        }
+        if sizes is not None:
+            trace["customdata"] = np.abs(err[mask])
+        data.append(trace)
+    if with_test:
+        for cls in (0, 1):
+            mask = y_test == bool(cls)
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": X_test[0, mask],
+                    "y": X_test[1, mask],
+                    "name": f"test class {cls}",
+                    "legendgroup": "test",
+                    "marker": {
+                        "symbol": "diamond",
+                        "size": 10,
+                        "color": colors[cls],
+                        "line": {"color": "#1A1A1A", "width": 1.5},
+                    },
+                    "hovertemplate": f"test · class {cls}<br>x1 = %{{x:.2f}}<br>"
+                    "x2 = %{y:.2f}<extra></extra>",
+                }
+            )
+    layout = {
+        "xaxis": {
+            "title": _axis_title("x1"),
+            "range": [float(xs[0]), float(xs[-1])],
+            "constrain": "domain",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "yaxis": {
+            "title": _axis_title("x2"),
+            "range": [float(ys[0]), float(ys[-1])],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "legend": {
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 1.01,
+            "yanchor": "bottom",
+        },
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 55},
+    }
+    return _figure(data, layout, template, title, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# Heatmap grids (one subplot column per matrix, one figure)
+
+
+def _heatmap_grid_layout(
+    n: int,
+    titles: Sequence[str],
+    x_titles: Sequence[str],
+    y_titles: Sequence[str],
+    shapes: Sequence[tuple[int, int]],
+    tone: str,
+    right_margin: int,
+) -> dict[str, Any]:
+    """Axes and subplot-title annotations for ``n`` side-by-side heatmaps."""
+    spacing = 0.07 if n <= 3 else 0.045
+    width = (1.0 - spacing * (n - 1)) / n
+    layout: dict[str, Any] = {"annotations": []}
+    for p in range(n):
+        sfx = "" if p == 0 else str(p + 1)
+        x0 = p * (width + spacing)
+        rows, cols = shapes[p]
+        layout[f"xaxis{sfx}"] = {
+            "domain": [x0, x0 + width],
+            "anchor": f"y{sfx}",
+            "title": _axis_title(x_titles[p]),
+            "tick0": 0,
+            "dtick": _dtick(cols),
+            "showticklabels": cols > 1,
+            "showgrid": False,
+            "zeroline": False,
+            "ticks": "",
+        }
+        layout[f"yaxis{sfx}"] = {
+            "domain": [0.0, 1.0],
+            "anchor": f"x{sfx}",
+            "title": _axis_title(y_titles[p]),
+            "title_standoff": 4,
+            "autorange": "reversed",  # row 0 on top, as the matrix is written
+            "tick0": 0,
+            "dtick": _dtick(rows),
+            "showgrid": False,
+            "zeroline": False,
+            "ticks": "",
+        }
+        layout["annotations"].append(
+            {
+                "text": titles[p],
+                "font": {"size": SUBTITLE_SIZE},
+                "x": x0 + width / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "yshift": 6,
+                "showarrow": False,
+            }
+        )
+    layout["margin"] = {"l": 60, "r": right_margin, "t": 120, "b": 60}
+    layout["plot_bgcolor"] = "rgba(0,0,0,0)"
+    return layout
+
+
+def _axis_labels(name: str, shape: tuple[int, int]) -> tuple[str, str]:
+    """(x title, y title): columns are units of layer k-1, rows units of layer k."""
+    k = _layer_of(name)
+    if k is None:
+        return ("column j", "row i")
+    x_title = "" if shape[1] == 1 else f"unit in layer {k - 1}"
+    return x_title, f"unit in layer {k}"
+
+
+def matrix_heatmaps(
+    mats: Mapping[str, ArrayLike],
+    *,
+    title: str | None = None,
+    show_values: bool | None = None,
+    shared_scale: bool = False,
+    template: str = "plotly_white",
+    height: int | None = 400,
+) -> go.Figure:
+    """Signed matrices side by side as heatmaps in ONE figure, one subplot column each.
+
+    Parameters
+    ----------
+    mats : name -> matrix, drawn in the given order, e.g. ``{"W1": (n1, n0), "W2": ...}``;
+        a bias ``Bk`` may be ``(nk, 1)`` or ``(nk,)``. Hover reads ``"W1[i,j] = 0.431"``
+        (row i = unit of layer k, column j = unit of layer k-1).
+    show_values : print the values in the cells; default: when every matrix is at most 8 x 8
+        and there are at most 24 cell columns in total.
+    shared_scale : one colour range (and colour bar) for all matrices instead of one each.
+
+    Each heatmap has a diverging scale symmetric around 0 (``zmin = -zmax``, ``zmid = 0``);
+    the per-matrix range ``±zmax`` is printed under its subplot title.
+    """
+    _, tone = _theme(template)
+    if not mats:
+        raise ValueError("mats must contain at least one matrix")
+    names = list(mats)
+    arrays = [_as_2d(name, mats[name]) for name in names]
+    shapes = [a.shape for a in arrays]
+    if show_values is None:
+        show_values = all(r <= 8 and c <= 8 for r, c in shapes) and sum(
+            c for _, c in shapes
+        ) <= 24
+    zmaxes = [_abs_max(a) for a in arrays]
+    if shared_scale:
+        zmaxes = [max(zmaxes)] * len(zmaxes)
+    scale = _diverging_scale(tone)
+    data = []
+    titles = []
+    for p, (name, z, zmax) in enumerate(zip(names, arrays, zmaxes, strict=True)):
+        sfx = "" if p == 0 else str(p + 1)
+        trace: dict[str, Any] = {
+            "type": "heatmap",
+            "z": z,
+            "zmin": -zmax,
+            "zmax": zmax,
+            "zmid": 0.0,
+            "colorscale": scale,
+            "showscale": False,
+            "xaxis": f"x{sfx}",
+            "yaxis": f"y{sfx}",
+            "xgap": 1 if max(z.shape) <= 16 else 0,
+            "ygap": 1 if max(z.shape) <= 16 else 0,
+            "name": name,
+            "hovertemplate": f"{name}[%{{y}},%{{x}}] = %{{z:.3g}}<extra></extra>",
+        }
+        if show_values:
+            trace["texttemplate"] = f"%{{z:.{_decimals(zmax)}f}}"
+            trace["textfont"] = {"size": 14}
+        if shared_scale and p == len(names) - 1:
+            trace["showscale"] = True
+            trace["colorbar"] = {"thickness": 16, "len": 0.9}
+        data.append(trace)
+        rows, cols = z.shape
+        rng = "" if shared_scale else f"<br>±{_fmt(zmax)}"
+        titles.append(f"{name} ({rows} × {cols}){rng}")
+    x_titles, y_titles = zip(*(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)),
+                             strict=True)
+    layout = _heatmap_grid_layout(
+        len(names), titles, x_titles, y_titles, shapes, tone, 90 if shared_scale else 20
+    )
+    return _figure(data, layout, template, title, height)
+
+
+def _select(params: Mapping[str, ArrayLike], kind: str) -> dict[str, ArrayLike]:
+    keys = _numbered(params, kind)
+    if not keys:
+        raise ValueError(f"no matrices named {kind}1, {kind}2, ... in {sorted(params)}")
+    return {key: params[key] for _, key in keys}
+
+
+_KIND_TITLES = {
+    "W": "Weights Wk",
+    "B": "Biases Bk",
+    "dW": "Gradients dWk",
+    "dB": "Gradients dBk",
+}
+
+
+def weight_heatmaps(
+    params: Mapping[str, ArrayLike],
+    *,
+    kind: str = "W",
+    title: str | None = None,
+    template: str = "plotly_white",
+    **kwargs: Any,
+) -> go.Figure:
+    """The matrices ``kind1 .. kindL`` of ``params`` (e.g. W1..WL or dW1..dWL) as heatmaps.
+
+    A thin wrapper of :func:`matrix_heatmaps`; other keyword arguments are passed on.
+    """
+    mats = _select(params, kind)
+    if title is None:
+        title = _KIND_TITLES.get(kind, f"{kind}k")
+    return matrix_heatmaps(mats, title=title, template=template, **kwargs)
+
+
+def bias_heatmaps(
+    params: Mapping[str, ArrayLike],
+    *,
+    kind: str = "B",
+    title: str | None = None,
+    template: str = "plotly_white",
+    **kwargs: Any,
+) -> go.Figure:
+    """The bias columns ``B1 .. BL`` (each ``(nk, 1)``) as heatmaps in one figure."""
+    return weight_heatmaps(params, kind=kind, title=title, template=template, **kwargs)
+
+
+def gradient_heatmaps(
+    grads: Mapping[str, ArrayLike],
+    *,
+    decades: int = 6,
+    title: str = "|dWk| per layer",
+    template: str = "plotly_white",
+    height: int | None = 400,
+) -> go.Figure:
+    """``log10 |dWk|`` for every layer with ONE shared colour range (Viridis).
+
+    A shared range makes vanishing gradients in early layers visible. The range spans at most
+    ``decades`` powers of ten below the largest |dW|; exact zeros are drawn at the bottom of
+    the range. Hover shows the signed value, e.g. ``"dW1[2,0] = -0.00123"``.
+    """
+    _, tone = _theme(template)
+    keys = _numbered(grads, "dW")
+    if not keys:
+        raise ValueError(f"grads needs dW1, dW2, ...; got {sorted(grads)}")
+    names = [key for _, key in keys]
+    arrays = [_as_2d(name, grads[name]) for name in names]
+    top = max(_abs_max(a) for a in arrays)
+    zmax = math.log10(top)
+    smallest = min(
+        (float(np.abs(a[np.isfinite(a) & (a != 0)]).min()) for a in arrays
+         if np.any(np.isfinite(a) & (a != 0))),
+        default=top,
+    )
+    zmin = max(zmax - decades, math.log10(smallest))
+    if zmax - zmin < 1.0:  # keep at least one decade so the scale reads sensibly
+        zmin = zmax - 1.0
+    ticks = list(range(math.ceil(zmin), math.floor(zmax) + 1))
+    data = []
+    titles = []
+    for p, (name, g) in enumerate(zip(names, arrays, strict=True)):
+        sfx = "" if p == 0 else str(p + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.log10(np.abs(g))  # (nk, nk-1)
+        z = np.where(np.isneginf(z), zmin, z)
+        data.append(
+            {
+                "type": "heatmap",
+                "z": z,
+                "customdata": g,
+                "coloraxis": "coloraxis",
+                "xaxis": f"x{sfx}",
+                "yaxis": f"y{sfx}",
+                "xgap": 1 if max(g.shape) <= 16 else 0,
+                "ygap": 1 if max(g.shape) <= 16 else 0,
+                "name": name,
+                "hovertemplate": f"{name}[%{{y}},%{{x}}] = %{{customdata:.3g}}<extra></extra>",
+            }
+        )
+        titles.append(f"|{name}| ({g.shape[0]} × {g.shape[1]})")
+    shapes = [a.shape for a in arrays]
+    x_titles, y_titles = zip(*(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)),
+                             strict=True)
+    layout = _heatmap_grid_layout(len(names), titles, x_titles, y_titles, shapes, tone, 110)
+    layout["coloraxis"] = {
+        "colorscale": "Viridis",
+        "cmin": zmin,
+        "cmax": zmax,
+        "colorbar": {
+            "title": {"text": "|dW|", "side": "top"},
+            "tickvals": ticks,
+            "ticktext": [f"10<sup>{t}</sup>" for t in ticks],
+            "thickness": 16,
+            "len": 0.9,
+        },
+    }
+    return _figure(data, layout, template, title, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# History charts
+
+
+def _column(history: pd.DataFrame, name: str) -> NDArray[np.float64]:
+    return history[name].to_numpy(dtype=float)
+
+
+def _check_history(history: pd.DataFrame, required: Sequence[str]) -> None:
+    if not hasattr(history, "columns"):
+        raise ValueError("history must be a pandas DataFrame")
+    missing = [c for c in required if c not in history.columns]
+    if missing:
+        raise ValueError(f"history is missing columns {missing}")
+
+
+def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Non-positive values become NaN so a log axis drops them."""
+    return np.where(y > 0, y, np.nan)
+
+
+def _log_axis(title: str, series: Sequence[NDArray[np.float64]]) -> dict[str, Any]:
+    """A log y axis; label only powers of ten when the data span 1.5 decades or more."""
+    axis: dict[str, Any] = {"title": _axis_title(title), "type": "log", "exponentformat": "power"}
+    finite = [y[np.isfinite(y)] for y in series]
+    finite = [y for y in finite if y.size]
+    if finite:
+        lo = min(float(y.min()) for y in finite)
+        hi = max(float(y.max()) for y in finite)
+        if math.log10(hi) - math.log10(lo) >= 1.5:
+            axis["dtick"] = 1
+    return axis
+
+
+def gradient_norms(
+    history: pd.DataFrame,
+    *,
+    include_bias: bool = False,
+    title: str = "Gradient magnitude ‖dWk‖",
+    template: str = "plotly_white",
+    height: int | None = 380,
+) -> go.Figure:
+    """One line per layer of ``dWk_norm`` over ``epoch`` on a log axis (dashed ``dBk_norm``
+    too when ``include_bias``). Zeros and negatives are dropped (NaN)."""
+    _check_history(history, ["epoch"])
+    _, tone = _theme(template)
+    palette = _LAYER_COLORS[tone]
+    ks = sorted(int(m.group(1)) for c in history.columns if (m := re.match(r"^dW(\d+)_norm$", c)))
+    if not ks:
+        raise ValueError("history has no dWk_norm columns")
+    epoch = _column(history, "epoch")
+    mode = "lines" if len(history) > 1 else "markers"
+    data = []
+    for idx, k in enumerate(ks):
+        color = palette[idx % len(palette)]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": mode,
+                "x": epoch,
+                "y": _positive(_column(history, f"dW{k}_norm")),
+                "name": f"‖dW{k}‖",
+                "line": {"color": color, "width": 2.5},
+                "marker": {"color": color, "size": 8},
+                "hovertemplate": f"‖dW{k}‖ = %{{y:.3g}}<extra></extra>",
+            }
+        )
+        if include_bias and f"dB{k}_norm" in history.columns:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": mode,
+                    "x": epoch,
+                    "y": _positive(_column(history, f"dB{k}_norm")),
+                    "name": f"‖dB{k}‖",
+                    "line": {"color": color, "width": 2, "dash": "dot"},
+                    "marker": {"color": color, "size": 7},
+                    "hovertemplate": f"‖dB{k}‖ = %{{y:.3g}}<extra></extra>",
+                }
+            )
+    layout = {
+        "xaxis": {"title": _axis_title("epoch"), "rangemode": "tozero"},
+        "yaxis": _log_axis("norm (log scale)", [t["y"] for t in data]),
+        "hovermode": "x unified",
+        "legend": {"x": 1.01, "xanchor": "left", "y": 1.0},
+        "margin": {"l": 80, "r": 20, "t": 70, "b": 60},
+    }
+    return _figure(data, layout, template, title, height)
+
+
+def cost_curve(
+    history: pd.DataFrame,
+    *,
+    log_y: bool = False,
+    title: str = "Cost and accuracy",
+    template: str = "plotly_white",
+    height: int | None = 380,
+) -> go.Figure:
+    """Train/test cost over ``epoch`` (left axis) and train/test accuracy dashed on a right
+    axis fixed to [0, 1]. Missing test columns are skipped; empty history gives empty axes."""
+    _check_history(history, ["epoch", "train_cost"])
+    _, tone = _theme(template)
+    epoch = _column(history, "epoch")
+    mode = "lines" if len(history) > 1 else "markers"
+    colors = {"train": _SIGN_COLORS[tone][1], "test": _SIGN_COLORS[tone][0]}
+    data = []
+    for split in ("train", "test"):
+        col = f"{split}_cost"
+        if col not in history.columns:
+            continue
+        y = _column(history, col)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": mode,
+                "x": epoch,
+                "y": _positive(y) if log_y else y,
+                "name": f"{split} cost",
+                "line": {"color": colors[split], "width": 2.5},
+                "marker": {"color": colors[split], "size": 8},
+                "hovertemplate": f"{split} cost = %{{y:.4f}}<extra></extra>",
+            }
+        )
+    for split in ("train", "test"):
+        col = f"{split}_acc"
+        if col not in history.columns:
+            continue
+        data.append(
+            {
+                "type": "scatter",
+                "mode": mode,
+                "x": epoch,
+                "y": _column(history, col),
+                "yaxis": "y2",
+                "name": f"{split} accuracy",
+                "line": {"color": colors[split], "width": 2, "dash": "dash"},
+                "marker": {"color": colors[split], "size": 8, "symbol": "diamond"},
+                "cliponaxis": False,
+                "hovertemplate": f"{split} accuracy = %{{y:.1%}}<extra></extra>",
+            }
+        )
+    yaxis: dict[str, Any] = {"title": _axis_title("Cost"), "rangemode": "tozero"}
+    if log_y:
+        yaxis = _log_axis("Cost (log scale)", [t["y"] for t in data if "yaxis" not in t])
+    layout = {
+        "xaxis": {"title": _axis_title("epoch"), "rangemode": "tozero"},
+        "yaxis": yaxis,
+        "yaxis2": {
+            "title": _axis_title("Accuracy"),
+            "overlaying": "y",
+            "side": "right",
+            "range": [0.0, 1.0],
+            "tickmode": "array",
+            "tickvals": [0.0, 0.25, 0.5, 0.75, 1.0],
+            "tickformat": ".0%",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02,
+                   "yanchor": "bottom"},
+        "margin": {"l": 70, "r": 80, "t": 80, "b": 60},
+    }
+    return _figure(data, layout, template, title, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# Network drawing
+
+_WIDTH_BUCKETS = 6  # edge widths 0.5 .. 8 px in this many steps
+_MAX_MAP_UNITS = 8  # node maps are drawn only for layers with at most this many units
+
+
+def _node_y(n: int) -> NDArray[np.float64]:
+    """Vertical positions of ``n`` nodes, unit 0 on top, spacing 1, centred on 0."""
+    return (n - 1) / 2.0 - np.arange(n, dtype=float)
+
+
+def edge_widths(abs_values: ArrayLike, top: float) -> NDArray[np.float64]:
+    """Bucketed line widths (px) for |values| relative to ``top``: 0.5 .. 8 in 6 steps."""
+    r = np.clip(np.nan_to_num(np.asarray(abs_values, dtype=float) / top), 0.0, 1.0)
+    bucket = np.rint(r * (_WIDTH_BUCKETS - 1))
+    return 0.5 + 7.5 * bucket / (_WIDTH_BUCKETS - 1)
+
+
+def _layer_label(k: int, n: int, L: int, activations: Sequence[str] | None) -> str:
+    if k == 0:
+        return f"X<br>(n0={n})"
+    if k == L:
+        return f"output · sigmoid<br>(n{k}={n})"
+    act = f" · {activations[k - 1]}" if activations is not None else ""
+    return f"layer {k}{act}<br>(n{k}={n})"
+
+
+def network_graph(
+    layer_sizes: Sequence[int],
+    mats: Mapping[str, ArrayLike],
+    *,
+    kind: str = "W",
+    biases: Mapping[str, ArrayLike] | None = None,
+    node_labels: Sequence[Sequence[str]] | None = None,
+    node_maps: Sequence[ArrayLike | None] | None = None,
+    activations: Sequence[str] | None = None,
+    title: str | None = None,
+    template: str = "plotly_white",
+    height: int | None = 520,
+    width_hint: int = 1000,
+) -> go.Figure:
+    """The network drawn as in TensorFlow Playground.
+
+    Parameters
+    ----------
+    layer_sizes : (n0, n1, ..., nL), e.g. (2, 4, 4, 1).
+    mats : one matrix per layer, ``(nk, nk-1)``: keys ``kind + k`` (``"W1"``, ``"dW1"``), or
+        any keys ending in 1..L. Edge j -> i between layers k-1 and k shows ``mats[k][i, j]``:
+        colour by sign (blue positive, orange negative), width 0.5..8 px by |value| relative
+        to the largest |value| in the figure (6 buckets). Hover names the value with ``kind``:
+        ``"W2[1,3] = -0.52"``.
+    biases : optional ``{"B1": (n1, 1), ...}``; nodes are coloured by bias and hover shows it.
+    node_labels : optional labels per layer (default ``X[j]`` and ``a{k}[i]``).
+    node_maps : optional per-layer ``(nk, g, g)`` maps (e.g. each unit's activation over the
+        input grid, rows = ys as in :func:`grid`) drawn in each node's box; ``None`` entries
+        and layers with more than 8 units are drawn as plain nodes.
+    activations : names of f1..f(L-1) for the layer labels.
+    width_hint : expected figure width in px, used only to keep node maps roughly square.
+
+    Edge hover points sit on each edge at a fraction that depends on the source unit
+    (0.3..0.7 of the way), so no two coincide even where edges cross.
+    """
+    _, tone = _theme(template)
+    sizes = [int(s) for s in layer_sizes]
+    if len(sizes) < 2 or any(s < 1 for s in sizes):
+        raise ValueError(f"layer_sizes needs at least 2 positive sizes, got {layer_sizes}")
+    L = len(sizes) - 1
+    if activations is not None and len(activations) != L - 1:
+        raise ValueError(f"activations must name the {L - 1} hidden layers")
+
+    # Matrices per layer: exact "kind+k" keys, else any keys ending in 1..L.
+    by_k = {k: key for k, key in _numbered(mats, kind)}
+    if set(by_k) != set(range(1, L + 1)):
+        by_k = {}
+        for key in mats:
+            k = _layer_of(key)
+            if k is not None and 1 <= k <= L:
+                by_k[k] = key
+    if set(by_k) != set(range(1, L + 1)):
+        raise ValueError(f"mats must hold one matrix for each layer 1..{L}, got {sorted(mats)}")
+    W = {}
+    for k in range(1, L + 1):
+        a = _as_2d(by_k[k], mats[by_k[k]])
+        if a.shape != (sizes[k], sizes[k - 1]):
+            raise ValueError(
+                f"{by_k[k]} must have shape {(sizes[k], sizes[k - 1])}, got {a.shape}"
+            )
+        W[k] = a
+    B = {}
+    if biases is not None:
+        for k in range(1, L + 1):
+            b = np.asarray(biases[f"B{k}"], dtype=float).reshape(-1)
+            if b.size != sizes[k]:
+                raise ValueError(f"B{k} must hold {sizes[k]} values, got {b.size}")
+            B[k] = b
+    if node_labels is not None and [len(lab) for lab in node_labels] != sizes:
+        raise ValueError("node_labels must give one label per node of every layer")
+    if node_maps is not None and len(node_maps) != L + 1:
+        raise ValueError(f"node_maps must have one entry per layer 0..{L} (None to skip)")
+
+    neg, pos = _SIGN_COLORS[tone]
+    top = max(_abs_max(a) for a in W.values())
+    ys = [_node_y(n) for n in sizes]
+    n_max = max(sizes)
+
+    # --- node maps (one heatmap trace per layer, boxes stacked with NaN gaps) -------------
+    plot_h = (height or 520) - 140
+    px_per_y = plot_h / (n_max + 0.2)
+    px_per_x = (width_hint - 60) / (L + 0.9)
+    mapped = set()
+    half_w = np.zeros(L + 1)  # half the width of each layer's map boxes (0 = no maps)
+    map_traces: list[dict[str, Any]] = []
+    if node_maps is not None:
+        for k, maps in enumerate(node_maps):
+            if maps is None or sizes[k] > _MAX_MAP_UNITS:
+                continue
+            arr = np.asarray(maps, dtype=float)
+            if arr.ndim != 3 or arr.shape[0] != sizes[k] or arr.shape[1] != arr.shape[2]:
+                raise ValueError(
+                    f"node_maps[{k}] must have shape ({sizes[k]}, g, g), got {arr.shape}"
+                )
+            g = arr.shape[1]
+            gap = max(1, round(0.25 * g))
+            dy = 1.0 / (g + gap)
+            box_h = g * dy
+            box_w = min(0.45, box_h * px_per_y / px_per_x)
+            n = sizes[k]
+            z = np.full((n * (g + gap) - gap, g), np.nan)
+            for p in range(n):  # p = 0 is the bottom node (unit n-1)
+                z[p * (g + gap) : p * (g + gap) + g] = arr[n - 1 - p]
+            if k == L:  # the output is a probability: same colours as the decision boundary
+                zr = {"zmin": 0.0, "zmax": 1.0, "colorscale": _class_scale(tone)}
+            else:
+                zm = _abs_max(arr)
+                zr = {"zmin": -zm, "zmax": zm, "colorscale": _diverging_scale(tone)}
+            map_traces.append(
+                {
+                    "type": "heatmap",
+                    "z": z,
+                    "x0": k - box_w / 2 + box_w / g / 2,
+                    "dx": box_w / g,
+                    "y0": ys[k][-1] - box_h / 2 + dy / 2,
+                    "dy": dy,
+                    "showscale": False,
+                    "hoverinfo": "skip",
+                    "name": f"maps layer {k}",
+                    **zr,
+                }
+            )
+            mapped.add(k)
+            half_w[k] = box_w / 2
+
+    # --- edges: flat arrays over all layers, then bucketed traces with NaN separators -------
+    # Lines stop at the sides of map boxes (heatmaps are always drawn under lines).
+    x0s, y0s, y1s, vals, ks, is_, js = [], [], [], [], [], [], []
+    for k in range(1, L + 1):
+        nk, nprev = sizes[k], sizes[k - 1]
+        ii, jj = np.divmod(np.arange(nk * nprev), nprev)  # row-major over W[k]
+        x0s.append(np.full(ii.size, k - 1.0))
+        y0s.append(ys[k - 1][jj])
+        y1s.append(ys[k][ii])
+        vals.append(W[k][ii, jj])
+        ks.append(np.full(ii.size, k))
+        is_.append(ii)
+        js.append(jj)
+    x0 = np.concatenate(x0s)
+    y0 = np.concatenate(y0s)
+    y1 = np.concatenate(y1s)
+    val = np.concatenate(vals)
+    kk = np.concatenate(ks)
+    ii = np.concatenate(is_)
+    jj = np.concatenate(js)
+    widths = edge_widths(np.abs(val), top)
+    h0 = half_w[kk - 1]
+    h1 = half_w[kk]
+    xa, xb = x0 + h0, x0 + 1.0 - h1  # line ends
+    ya, yb = y0 + (y1 - y0) * h0, y1 - (y1 - y0) * h1
+
+    data: list[dict[str, Any]] = []
+    for s, (is_pos, color) in enumerate(((False, neg), (True, pos))):
+        data.append(  # legend entry only: a medium-width sample line per sign
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [None],
+                "y": [None],
+                "line": {"color": color, "width": 4},
+                "name": f"{kind} {'> 0' if is_pos else '< 0'}",
+                "legendgroup": _SIGN_NAMES[s],
+                "hoverinfo": "skip",
+            }
+        )
+    sign_pos = ~(val < 0)  # NaN counts as positive; it is drawn at the thinnest width
+    for s, (is_pos, color) in enumerate(((False, neg), (True, pos))):
+        for w in np.unique(widths[sign_pos == is_pos]):
+            sel = np.flatnonzero((sign_pos == is_pos) & (widths == w))
+            xs = np.empty(3 * sel.size)
+            yv = np.empty(3 * sel.size)
+            xs[0::3], xs[1::3], xs[2::3] = xa[sel], xb[sel], np.nan
+            yv[0::3], yv[1::3], yv[2::3] = ya[sel], yb[sel], np.nan
+            frac = (w - 0.5) / 7.5
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": xs,
+                    "y": yv,
+                    "line": {"color": color, "width": float(w)},
+                    "opacity": 0.35 + 0.65 * frac,
+                    "hoverinfo": "skip",
+                    "name": f"{kind} {'> 0' if is_pos else '< 0'} ({w:.1f} px)",
+                    "legendgroup": _SIGN_NAMES[s],
+                    "showlegend": False,
+                }
+            )
+
+    # --- edge hover points ---------------------------------------------------------------
+    nprev_of = np.array(sizes[:-1])[kk - 1]
+    t = 0.3 + 0.4 * (jj + 0.5) / nprev_of
+    hover_text = [
+        f"{kind}{k}[{i},{j}] = {_fmt(v)}<br>unit {j} of layer {k - 1} → unit {i} of layer {k}"
+        for k, i, j, v in zip(kk.tolist(), ii.tolist(), jj.tolist(), val.tolist(), strict=True)
+    ]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": x0 + t,
+            "y": y0 + t * (y1 - y0),
+            "marker": {"size": 10, "color": "rgba(0,0,0,0)"},
+            "hovertext": hover_text,
+            "hoverinfo": "text",
+            "name": "edges",
+            "showlegend": False,
+        }
+    )
+
+    data.extend(map_traces)
+
+    # --- nodes -----------------------------------------------------------------------------
+    node_px = float(np.clip(0.55 * px_per_y, 8, 34))
+    labels_default = [
+        [f"X[{j}]" if k == 0 else f"a{k}[{j}]" for j in range(n)] for k, n in enumerate(sizes)
+    ]
+    labels = node_labels if node_labels is not None else labels_default
+    bmax = max((_abs_max(b) for b in B.values()), default=1.0)
+    for group in ("plain", "mapped"):
+        nx_, ny_, text, color = [], [], [], []
+        for k, n in enumerate(sizes):
+            if (k in mapped) != (group == "mapped"):
+                continue
+            for i in range(n):
+                nx_.append(float(k))
+                ny_.append(float(ys[k][i]))
+                line = str(labels[k][i])
+                if k in B:
+                    line += f"<br>B{k}[{i}] = {_fmt(B[k][i])}"
+                    color.append(float(B[k][i]))
+                else:
+                    color.append(0.0)
+                text.append(line)
+        if not nx_:
+            continue
+        marker: dict[str, Any] = {
+            "symbol": "square" if group == "mapped" else "circle",
+            "size": node_px,
+            "line": {"color": _NEUTRAL[tone], "width": 1.5},
+        }
+        if group == "mapped":
+            marker["color"] = "rgba(0,0,0,0)"
+            marker["line"]["width"] = 0
+        elif B:
+            marker.update(
+                color=color, cmin=-bmax, cmax=bmax, cmid=0.0,
+                colorscale=_diverging_scale(tone), showscale=False,
+            )
+        else:
+            marker["color"] = _MID_COLOR[tone]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": nx_,
+                "y": ny_,
+                "marker": marker,
+                "hovertext": text,
+                "hoverinfo": "text",
+                "name": f"nodes ({group})",
+                "showlegend": False,
+            }
+        )
+
+    annotations = [
+        {
+            "text": _layer_label(k, n, L, activations),
+            "x": k,
+            "y": 0.0,
+            "xref": "x",
+            "yref": "paper",
+            "yanchor": "top",
+            "yshift": -4,
+            "showarrow": False,
+            "font": {"size": FONT_SIZE},
+        }
+        for k, n in enumerate(sizes)
+    ]
+    if title is None:
+        title = f"Network · edge colour = sign of {kind}, width = |{kind}|"
+    layout = {
+        "xaxis": {"visible": False, "range": [-0.45, L + 0.45], "fixedrange": True},
+        "yaxis": {
+            "visible": False,
+            "range": [-(n_max - 1) / 2.0 - 0.6, (n_max - 1) / 2.0 + 0.6],
+            "fixedrange": True,
+        },
+        "annotations": annotations,
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0,
+                   "yanchor": "bottom"},
+        "hovermode": "closest",
+        "margin": {"l": 20, "r": 20, "t": 80, "b": 60},
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    return _figure(data, layout, template, title, height)

@@ -1,0 +1,215 @@
+"""The playground's settings as one typed table: limits, defaults, and the round trip through a URL.
+
+Everything a visitor can set goes through ``config_from_query``, which never raises: each bad or
+out-of-range value is replaced by its default and named in the returned list of problems, so a
+mangled shared link still opens a working page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from playground import datasets, engine
+from playground.trainer import Config
+
+ALPHAS = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+ALPHA_RANGE = (1e-6, 100.0)
+ACTIVATION_NAMES = tuple(engine.ACTIVATIONS)
+ACTIVATION_LABELS = {
+    "sigmoid": "Sigmoid",
+    "tanh": "Tanh",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "linear": "Linear",
+}
+INIT_LABELS = {
+    "xavier": "Xavier (1/n)",
+    "he": "He (2/n)",
+    "small": "Small (x 0.01)",
+    "zeros": "Zeros (symmetry!)",
+}
+DATASETS = tuple(datasets.GENERATORS)
+MAX_UNITS = 32
+MAX_LAYERS = engine.MAX_HIDDEN_LAYERS
+SAMPLES_RANGE = (50, 2000)
+NOISE_RANGE = (0.0, 0.5)
+RATIO_RANGE = (0.1, 0.9)
+SEED_RANGE = (0, 2**31 - 1)
+L2_RANGE = (0.0, 10.0)
+L2_OPTIONS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (None, 1, 10, 30, 100)
+DEFAULT = Config(
+    dataset="circle",
+    n_samples=400,
+    noise=0.0,
+    train_ratio=0.5,
+    features=("x1", "x2"),
+    hidden=(4, 4),
+    activations=("tanh", "tanh"),
+    alpha=0.3,
+    seed=0,
+    init="xavier",
+    batch_size=None,
+    l2=0.0,
+)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _query(config: Config) -> dict[str, str]:
+    return {
+        "data": config.dataset,
+        "n": str(config.n_samples),
+        "noise": _fmt(config.noise),
+        "ratio": _fmt(config.train_ratio),
+        "feat": ",".join(config.features),
+        "hidden": ",".join(map(str, config.hidden)),
+        "act": ",".join(config.activations),
+        "alpha": _fmt(config.alpha),
+        "seed": str(config.seed),
+        "init": config.init,
+        "batch": "full" if config.batch_size is None else str(config.batch_size),
+        "l2": _fmt(config.l2),
+    }
+
+
+def config_to_query(config: Config, epoch: int = 0) -> dict[str, str]:
+    """A flat ``{name: str}`` for ``st.query_params``: the values that differ from DEFAULT."""
+    default = _query(DEFAULT)
+    out = {k: v for k, v in _query(config).items() if v != default[k]}
+    if epoch:
+        out["epoch"] = str(int(epoch))
+    return out
+
+
+def _number(raw: str, kind, lo: float, hi: float, name: str, problems: list[str]):
+    try:
+        value = kind(raw)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        problems.append(f"{name}: {raw[:40]!r} is not a number")
+        return None
+    if not lo <= value <= hi:
+        problems.append(f"{name}: {value} is outside {lo:g}..{hi:g}")
+        return None
+    return value
+
+
+def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]:
+    """Read a config (and an epoch) from URL parameters; never raises.
+
+    Returns ``(config, epoch, problems)``: anything missing takes DEFAULT's value, anything bad
+    too, with a line in ``problems`` saying what was ignored.
+    """
+    problems: list[str] = []
+    fields: dict = {}
+
+    def get(key: str) -> str | None:
+        value = query.get(key)
+        if isinstance(value, list):  # st.query_params may hold lists
+            value = value[-1] if value else None
+        return None if value is None else str(value)[:400]
+
+    if (v := get("data")) is not None:
+        if v in DATASETS:
+            fields["dataset"] = v
+        else:
+            problems.append(f"data: unknown dataset {v[:40]!r}")
+    for key, field, kind, (lo, hi) in (
+        ("n", "n_samples", int, SAMPLES_RANGE),
+        ("noise", "noise", float, NOISE_RANGE),
+        ("ratio", "train_ratio", float, RATIO_RANGE),
+        ("alpha", "alpha", float, ALPHA_RANGE),
+        ("seed", "seed", int, SEED_RANGE),
+    ):
+        if (v := get(key)) is not None:
+            value = _number(v, kind, lo, hi, key, problems)
+            if value is not None:
+                fields[field] = value
+    if (v := get("l2")) is not None:
+        value = _number(v, float, *L2_RANGE, "l2", problems)
+        if value in L2_OPTIONS:
+            fields["l2"] = value
+        elif value is not None:
+            problems.append(f"l2: choose one of {', '.join(map(_fmt, L2_OPTIONS))}")
+    if (v := get("feat")) is not None:
+        feats = tuple(f for f in v.split(",") if f)
+        if feats and all(f in datasets.FEATURES for f in feats) and len(set(feats)) == len(feats):
+            fields["features"] = feats
+        else:
+            problems.append(f"feat: {v[:60]!r} is not a list of known input features")
+    hidden, acts = _layers(get("hidden"), get("act"), problems)
+    if hidden is not None:
+        fields["hidden"], fields["activations"] = hidden, acts
+    if (v := get("init")) is not None:
+        if v in engine.INIT_METHODS:
+            fields["init"] = v
+        else:
+            problems.append(f"init: unknown initialisation {v[:40]!r}")
+    if (v := get("batch")) is not None:
+        if v == "full":
+            fields["batch_size"] = None
+        else:
+            value = _number(v, int, 1, 10_000, "batch", problems)
+            if value in BATCH_SIZES:
+                fields["batch_size"] = value
+            elif value is not None:
+                problems.append(f"batch: choose one of {BATCH_SIZES[1:]} or full")
+    epoch = 0
+    if (v := get("epoch")) is not None:
+        epoch = _number(v, int, 0, 1_000_000, "epoch", problems) or 0
+    return DEFAULT.replace(**fields), epoch, problems
+
+
+def _layers(hidden: str | None, acts: str | None, problems: list[str]):
+    """Hidden sizes and activations from ``"4,4"`` and ``"tanh,relu"``; both or neither."""
+    if hidden is None and acts is None:
+        return None, None
+    sizes = None
+    if hidden is not None:
+        parts = hidden.split(",")
+        try:
+            sizes = tuple(int(p) for p in parts)
+        except ValueError:
+            sizes = None
+        if not sizes or not 1 <= len(sizes) <= MAX_LAYERS or not all(
+            1 <= n <= MAX_UNITS for n in sizes
+        ):
+            problems.append(
+                f"hidden: {hidden[:60]!r} is not 1-{MAX_LAYERS} layer sizes of 1-{MAX_UNITS}"
+            )
+            return None, None
+    names = tuple(acts.split(",")) if acts is not None else None
+    if names is not None and not all(n in engine.ACTIVATIONS for n in names):
+        problems.append(f"act: {acts[:60]!r} names an unknown activation")
+        names = None
+    if sizes is None:
+        sizes = DEFAULT.hidden[: len(names)] + (DEFAULT.hidden[-1],) * (
+            len(names) - len(DEFAULT.hidden)
+        )
+    if names is None or len(names) != len(sizes):
+        if names is not None:
+            problems.append("act: one activation per hidden layer is needed")
+        first = names[0] if names else DEFAULT.activations[0]
+        names = (first,) * len(sizes)
+    return sizes, names
+
+
+def parse_alpha(text: str | float) -> float | None:
+    """A learning rate typed by a visitor, or None when it is not a usable number."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        return None
+    if not math.isfinite(value) or not ALPHA_RANGE[0] <= value <= ALPHA_RANGE[1]:
+        return None
+    return value
+
+
+def architecture_changed(old: Config, new: Config) -> bool:
+    """Whether going from ``old`` to ``new`` needs a fresh network (anything but alpha)."""
+    return old.replace(alpha=new.alpha) != new

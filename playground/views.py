@@ -1,0 +1,74 @@
+"""What the views need from a trainer, computed once per frame: the output over a grid, each
+hidden unit's activation map, and the update matrices. numpy only; no plotting here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground import datasets, engine
+from playground.trainer import Trainer
+
+
+def grid(P: np.ndarray, n: int = 100, pad: float = 0.5):
+    """Grid axes covering the 2-D points ``P`` (2, m): ``xs`` (n,), ``ys`` (n,), ``G`` (2, n*n).
+
+    ``G``'s columns run over x fastest, so a row of the reshaped ``(n, n)`` output is one y.
+    """
+    lo, hi = P.min(axis=1) - pad, P.max(axis=1) + pad
+    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.stack([gx.ravel(), gy.ravel()])
+
+
+def _inputs(trainer: Trainer, G: np.ndarray) -> np.ndarray:
+    """The network's input rows for grid points ``G`` (2, k): the chosen features, or for
+    uploaded data with more columns, the other columns held at their training mean."""
+    if trainer.data.source == "generated":
+        return datasets.add_features(G, trainer.data.feature_names)
+    X = np.repeat(trainer.data.X_train.mean(axis=1, keepdims=True), G.shape[1], axis=1)
+    X[:2] = G
+    return X
+
+
+def boundary(trainer: Trainer, params=None, n: int = 100):
+    """``xs, ys, P``: the output probability ``P`` (n, n) over a grid covering all points."""
+    d = trainer.data
+    xs, ys, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
+    params = trainer.params if params is None else params
+    A = engine.predict_proba(params, _inputs(trainer, G), trainer.config.activations)
+    return xs, ys, A[0].reshape(n, n)
+
+
+def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
+    """Each layer's units over a small grid: ``[(n0, n, n), (n1, n, n), ..., (nL, n, n)]``."""
+    d = trainer.data
+    _, _, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
+    params = trainer.params if params is None else params
+    cache = engine.forward(params, _inputs(trainer, G), trainer.config.activations)
+    return [cache[f"A{k}"].reshape(-1, n, n) for k in range(trainer.L + 1)]
+
+
+def matrices(params, grads, alpha: float, kind: str) -> dict[str, np.ndarray]:
+    """``{"W1": ...}`` for kind "W", ``{"dW1": ...}`` for "dW", ``{"-alpha dW1": ...}`` for
+    "update" (the change the next step makes)."""
+    L = engine.n_layers(params)
+    if kind == "W":
+        return {f"W{k}": params[f"W{k}"] for k in range(1, L + 1)}
+    if kind == "dW":
+        return {f"dW{k}": grads[f"dW{k}"] for k in range(1, L + 1)}
+    return {f"-α·dW{k}": -alpha * grads[f"dW{k}"] for k in range(1, L + 1)}
+
+
+def biases(params, grads, alpha: float, kind: str) -> dict[str, np.ndarray]:
+    """The bias counterpart of ``matrices``."""
+    L = engine.n_layers(params)
+    if kind == "W":
+        return {f"B{k}": params[f"B{k}"] for k in range(1, L + 1)}
+    if kind == "dW":
+        return {f"dB{k}": grads[f"dB{k}"] for k in range(1, L + 1)}
+    return {f"-α·dB{k}": -alpha * grads[f"dB{k}"] for k in range(1, L + 1)}
+
+
+def point_error(trainer: Trainer) -> np.ndarray:
+    """``|dZL|`` of each training point (m,): how wrong the network is about it."""
+    return np.abs(trainer.ws.dZ[trainer.L]).sum(axis=0)

@@ -1,0 +1,292 @@
+"""Real-browser tests: the app served by `streamlit run`, driven by Debian's Chromium.
+
+Fixtures
+--------
+app_server   (session) base URL of a Streamlit server on a free loopback port; each
+             pytest-xdist worker starts its own.
+browser      (session) Playwright Chromium from Debian's package (`shutil.which("chromium")`).
+viewport     (function) {"width": 1280, "height": 720}; override per test with
+             ``@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])``.
+page         (function) a fresh context + page with the app loaded and its first run
+             finished. ``page.errors`` lists console errors and uncaught page errors.
+wait_idle    the helper ``wait_idle(page)``: after an action, wait for the rerun it
+             triggered to finish.
+screenshot   the helper ``screenshot(page, name)`` -> Path of
+             tests/browser/screenshots/<name>.png.
+
+Every test under tests/browser gets the ``browser`` marker (deselect with ``-m "not browser"``).
+A failing test that used ``page`` leaves ``screenshots/FAILED-<test>.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+BROWSER_TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BROWSER_TESTS_DIR.parents[1]
+SCREENSHOT_DIR = BROWSER_TESTS_DIR / "screenshots"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+SERVER_START_TIMEOUT_S = 60
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APP_SELECTOR = '[data-testid="stApp"]'
+APP_IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# Counts finished script runs in the page, so that wait_idle() notices a rerun even when it
+# went running -> notRunning faster than a poll could see. Installed before the page's own
+# scripts; a reload starts both counters again from 0.
+_RUN_COUNTER_JS = """
+(() => {
+  window.__stRunsFinished = 0;
+  window.__stRunsSeen = 0;
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.target.getAttribute && m.target.getAttribute("data-testid") === "stApp"
+          && m.target.getAttribute("data-test-script-state") === "notRunning"
+          && m.oldValue !== "notRunning") {
+        window.__stRunsFinished += 1;
+      }
+    }
+  }).observe(document, {
+    subtree: true,
+    attributes: true,
+    attributeOldValue: true,
+    attributeFilter: ["data-test-script-state"],
+  });
+})();
+"""
+_RERUN_DONE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return window.__stRunsFinished > window.__stRunsSeen
+      && app !== null && app.getAttribute("data-test-script-state") === "notRunning";
+}
+"""
+_MARK_RUNS_SEEN_JS = "() => { window.__stRunsSeen = window.__stRunsFinished; }"
+
+_CALL_FAILED = pytest.StashKey[bool]()  # set on a test item when its call phase failed
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_TESTS_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+# --- the Streamlit server -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    problem = "timed out"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            problem = f"exited with code {proc.returncode}"
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    log = log_path.read_text(errors="replace") if log_path.exists() else "(no log)"
+    pytest.fail(
+        f"Streamlit server {problem} before {url} answered "
+        f"(waited up to {SERVER_START_TIMEOUT_S} s). Server log {log_path}:\n{log}",
+        pytrace=False,
+    )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End the server and anything it started (it leads its own process group)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve app.py with `streamlit run` on a free loopback port; yield the base URL."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, f"{base_url}/_stcore/health", log_path)
+        yield base_url
+    finally:
+        _stop(proc)
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from Debian's `chromium` package (Playwright's own builds can't be
+    downloaded here). Skips when chromium is missing, except under CI=true, where it fails."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        reason = (
+            "Debian's chromium is not on PATH: run `bash scripts/test`, "
+            "or `apt-get install -y chromium`"
+        )
+        if IN_CI:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def viewport() -> dict[str, int]:
+    """Viewport of the `page` fixture; parametrize `viewport` in a test to change it."""
+    return {"width": 1280, "height": 720}
+
+
+@pytest.fixture
+def page(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    app_server: str,
+    viewport: dict[str, int] | tuple[int, int],
+) -> Iterator[Page]:
+    """A new browser context with the app loaded and its first script run finished.
+
+    ``page.errors`` collects console errors and uncaught exceptions (``pageerror``) as strings.
+    """
+    if not isinstance(viewport, dict):
+        width, height = viewport
+        viewport = {"width": width, "height": height}
+    context = browser.new_context(viewport=viewport)
+    app_page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            errors.append(f"console.error: {message.text}")
+
+    app_page.on("console", on_console)
+    app_page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    app_page.errors = errors  # type: ignore[attr-defined]
+    app_page.add_init_script(_RUN_COUNTER_JS)
+    try:
+        app_page.goto(f"{app_server}/")
+        app_page.wait_for_selector(APP_IDLE_SELECTOR, timeout=60_000)
+        app_page.evaluate(_MARK_RUNS_SEEN_JS)
+        yield app_page
+        if request.node.stash.get(_CALL_FAILED, False):
+            _screenshot(app_page, f"FAILED-{_safe_name(request.node.name)}")
+    finally:
+        context.close()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _wait_idle(page: Page, timeout_ms: float = 30_000, start_grace_ms: float = 3_000) -> None:
+    """Wait until the script rerun triggered by the last action has finished.
+
+    Returns as soon as a run has finished since the previous wait_idle() (or page load) and
+    the app is idle, however quickly that run went. If no run finishes within
+    ``start_grace_ms``, waits (up to ``timeout_ms``) for the app to be idle, so an action
+    that triggered no rerun costs ``start_grace_ms``.
+    """
+    try:
+        page.wait_for_function(_RERUN_DONE_JS, timeout=start_grace_ms)
+    except PlaywrightTimeoutError:
+        page.wait_for_selector(APP_IDLE_SELECTOR, timeout=timeout_ms)
+    page.evaluate(_MARK_RUNS_SEEN_JS)
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "screenshot"
+
+
+def _screenshot(page: Page, name: str) -> Path:
+    """Save the visible viewport to tests/browser/screenshots/<name>.png and return the path.
+
+    Full-page screenshots do not scroll Streamlit's inner container: use a tall viewport
+    to capture more of the app.
+    """
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{_safe_name(name)}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def wait_idle():
+    """The helper ``wait_idle(page, timeout_ms=30_000, start_grace_ms=3_000)``."""
+    return _wait_idle
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """The helper ``screenshot(page, name) -> Path``."""
+    return _screenshot
