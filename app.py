@@ -42,7 +42,7 @@ def init_state() -> None:
         s[f"units_{k}"], s[f"act_{k}"] = n, f
     s.init = config.init
     s.alpha = _alpha_label(config.alpha)
-    s.batch = config.batch_size
+    s.batch = "full" if config.batch_size is None else config.batch_size
     s.l2 = config.l2
     s.playing = False
     s.speed = live.DEFAULT_SPEED
@@ -85,7 +85,7 @@ def widget_config() -> state.Config:
         alpha=alpha,
         seed=int(s.seed),
         init=s.init,
-        batch_size=s.batch,
+        batch_size=None if s.batch == "full" else int(s.batch),
         l2=float(s.l2),
     )
 
@@ -203,8 +203,8 @@ def sidebar() -> None:
     )
     sb.selectbox(
         "Batch size",
-        state.BATCH_SIZES,
-        format_func=lambda b: "full batch (the notes)" if b is None else str(b),
+        ["full", *state.BATCH_SIZES[1:]],
+        format_func=lambda b: "full batch (the notes)" if b == "full" else str(b),
         key="batch",
     )
     sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, key="l2")

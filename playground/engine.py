@@ -327,12 +327,16 @@ class Workspace:
     held-out ones: one forward pass over all ``M`` columns gives the training cost and the
     test cost together, and backward uses the first ``m`` columns only.
 
-    Parameters live in one flat vector ``theta`` (``W1, B1, W2, B2, ...``) and the gradients in
-    ``grad`` with the same layout, so the update and the per-matrix norms take a couple of NumPy
-    calls whatever the depth. ``W[k]``, ``B[k]``, ``dW[k]``, ``dB[k]`` are views into them.
+    Each layer's parameters sit side by side in one matrix ``Wb[k] = [Wk | Bk]``
+    (``(nk, nk-1 + 1)``), and every activation buffer ``A[k]`` carries a last row of ones, so
+    ``Zk = Wk A(k-1) + Bk`` is the single product ``Wb[k] @ A[k-1]`` and the same product in
+    backward gives ``[dWk | dBk] = dZk [A(k-1); 1]^T`` (the ones row sums ``dZk`` over the
+    observations). ``W[k]``, ``B[k]``, ``dW[k]``, ``dB[k]`` are views. All parameters live in
+    one vector ``theta`` and all gradients in ``grad``, back to back in one buffer, so the
+    update and every norm take a few NumPy calls whatever the depth.
 
-    Stages, in the order of one epoch (``step``): ``forward_layer(1..L)``, ``measure()``,
-    ``backward_layer(L..1)``, ``finish_gradients()``, ``apply_update(alpha)``.
+    Stages, in the order of one epoch (``step``): ``apply_update(alpha)``,
+    ``forward_layer(1..L)``, ``measure()``, ``backward_layer(L..1)``, ``finish_gradients()``.
     """
 
     def __init__(
@@ -346,64 +350,70 @@ class Workspace:
         dtype=np.float64,
     ) -> None:
         self.activations = _check_activations(activations)
-        self.sizes = tuple(int(n) for n in layer_sizes)
-        self.L = L = len(self.sizes) - 1
+        self.sizes = sizes = tuple(int(n) for n in layer_sizes)
+        self.L = L = len(sizes) - 1
         if L != len(self.activations) + 1:
             raise ValueError("layer_sizes must have one more entry than there are activations")
         M = X.shape[1]
-        if not 1 <= m <= M or Y.shape != (self.sizes[-1], M) or X.shape[0] != self.sizes[0]:
+        if not 1 <= m <= M or Y.shape != (sizes[-1], M) or X.shape[0] != sizes[0]:
             raise ValueError("X must be (n0, M), Y (nL, M), and 1 <= m <= M")
         self.m, self.M, self.l2, self.dtype = int(m), M, float(l2), np.dtype(dtype)
         self.has_test = M > m
         dt = self.dtype
 
-        # Parameter and gradient vectors with matching views per layer.
-        shapes = []
-        for k in range(1, L + 1):
-            shapes += [(self.sizes[k], self.sizes[k - 1]), (self.sizes[k], 1)]
+        # theta (then grad) = [Wb1, Wb2, ...] flattened, in one buffer.
+        shapes = [(sizes[k], sizes[k - 1] + 1) for k in range(1, L + 1)]
         counts = [r * c for r, c in shapes]
-        self.offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
-        size = int(sum(counts))
-        self.theta = np.zeros(size, dtype=dt)
-        self.grad = np.zeros(size, dtype=dt)
+        self.size = size = sum(counts)
+        self._both = np.zeros(2 * size, dtype=dt)
+        self.grad, self.theta = self._both[:size], self._both[size:]
         self.previous = np.zeros(size, dtype=dt)  # theta before the last update
-        self._flat = np.empty(size, dtype=dt)  # scratch for the update and the norms
-        self.names = [f"{p}{k}" for k in range(1, L + 1) for p in ("W", "B")]
+        self._scratch = np.empty(2 * size, dtype=dt)
+        starts = np.cumsum([0, *counts])
+        self.Wb, self.dWb = [None], [None]
+        for k in range(1, L + 1):
+            lo, hi = starts[k - 1], starts[k]
+            self.Wb.append(self.theta[lo:hi].reshape(shapes[k - 1]))
+            self.dWb.append(self.grad[lo:hi].reshape(shapes[k - 1]))
+        self.W = [None] + [Wb[:, :-1] for Wb in self.Wb[1:]]
+        self.B = [None] + [Wb[:, -1:] for Wb in self.Wb[1:]]
+        self.dW = [None] + [dWb[:, :-1] for dWb in self.dWb[1:]]
+        self.dB = [None] + [dWb[:, -1:] for dWb in self.dWb[1:]]
+        # Segment of each element of _both, for the norms: dW1, dB1, ..., dWL, dBL, W1, B1, ...
+        seg = []
+        for k, (r, c) in enumerate(shapes):
+            one = np.full((r, c), 2 * k, dtype=np.intp)
+            one[:, -1] += 1
+            seg.append(one.ravel())
+        seg = np.concatenate(seg)
+        self._segments = np.concatenate([seg, seg + 2 * L])
+        self._weight_segments = np.arange(2 * L, 4 * L, 2)
 
-        def views(vec: Array) -> list[Array]:
-            return [
-                vec[o : o + n].reshape(s)
-                for o, n, s in zip(self.offsets, counts, shapes, strict=True)
-            ]
-
-        tv, gv = views(self.theta), views(self.grad)
-        self.W = [None, *tv[0::2]]  # W[k] for k = 1..L
-        self.B = [None, *tv[1::2]]
-        self.dW = [None, *gv[0::2]]
-        self.dB = [None, *gv[1::2]]
-
-        # Activations over all M columns; dZ over the m training columns.
-        self.A = [np.ascontiguousarray(X, dtype=dt)]
+        # Activations over all M columns with a row of ones below; dZ over the m columns.
+        self.A = [np.ones((sizes[0] + 1, M), dtype=dt)]
+        self.A[0][:-1] = X
         self.Z = [None]
         for k in range(1, L + 1):
-            self.Z.append(np.empty((self.sizes[k], M), dtype=dt))
-            self.A.append(np.empty((self.sizes[k], M), dtype=dt))
-        self.dZ = [None] + [np.empty((self.sizes[k], m), dtype=dt) for k in range(1, L + 1)]
-        self._deriv = [None] + [np.empty((self.sizes[k], m), dtype=dt) for k in range(1, L)]
-        self.A_train = [A[:, :m] for A in self.A]  # views
+            self.Z.append(np.empty((sizes[k], M), dtype=dt))
+            self.A.append(np.ones((sizes[k] + (k < L), M), dtype=dt))
+        self.dZ = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L + 1)]
+        self._deriv = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L)]
+        self.act = [A[: sizes[k]] for k, A in enumerate(self.A)]  # Ak without the ones row
+        self.act_train = [A[:, :m] for A in self.act]  # Ak over the training columns
+        self.A_train = [A[:, :m] for A in self.A]  # with the ones row, for [dWk | dBk]
 
         # Labels, and what the cost and accuracy need of them.
         self.Y = np.ascontiguousarray(Y, dtype=dt)
-        self.Y_train = self.Y[:, :m]
         if not np.isin(self.Y, (0.0, 1.0)).all():
             raise ValueError("labels Y must be 0 or 1")
+        self.Y_train = self.Y[:, :m]
+        nL = sizes[-1]
         self._neg_sign = 1.0 - 2.0 * self.Y  # -1 for class 1, +1 for class 0
-        self._loss = np.empty((self.sizes[-1], M), dtype=dt)
-        self._tmp = np.empty((self.sizes[-1], M), dtype=dt)
-        self._right = np.empty((self.sizes[-1], M), dtype=dt)
+        self._measures = np.empty((2 * nL, M), dtype=dt)  # losses, then right/wrong
+        self._loss, self._right = self._measures[:nL], self._measures[nL:]
+        self._tmp = np.empty((nL, M), dtype=dt)
         self._split = np.array([0, m] if self.has_test else [0], dtype=np.intp)
-        self._counts = np.array([m, M - m] if self.has_test else [m], dtype=float)
-        self._w_segments = np.arange(0, 2 * L, 2)
+        self._counts = np.array([m, M - m] if self.has_test else [m], dtype=np.float64)
         self.inv_m = 1.0 / m
 
     # -- parameters ------------------------------------------------------------------------
@@ -413,12 +423,19 @@ class Workspace:
             np.copyto(self.W[k], params[f"W{k}"])
             np.copyto(self.B[k], params[f"B{k}"])
 
+    def unflatten(self, theta: Array) -> dict[str, Array]:
+        """``{"W1": ..., "B1": ..., ...}`` (copies) from a vector laid out as ``theta``."""
+        out, start = {}, 0
+        for k in range(1, self.L + 1):
+            r, c = self.Wb[k].shape
+            Wb = theta[start : start + r * c].reshape(r, c)
+            out[f"W{k}"], out[f"B{k}"] = Wb[:, :-1].copy(), Wb[:, -1:].copy()
+            start += r * c
+        return out
+
     def params(self) -> dict[str, Array]:
         """A copy of the parameters as a ``{"W1": ..., "B1": ...}`` dict."""
-        out = {}
-        for k in range(1, self.L + 1):
-            out[f"W{k}"], out[f"B{k}"] = self.W[k].copy(), self.B[k].copy()
-        return out
+        return self.unflatten(self.theta)
 
     def grads(self) -> dict[str, Array]:
         """A copy of the last gradients: ``dZk`` (training columns), ``dWk`` and ``dBk``."""
@@ -431,19 +448,18 @@ class Workspace:
     def cache(self, train_only: bool = True) -> dict[str, Array]:
         """A copy of the forward values ``A0, Z1, A1, ...`` (training columns by default)."""
         cols = slice(0, self.m) if train_only else slice(None)
-        out = {"A0": self.A[0][:, cols].copy()}
+        out = {"A0": self.act[0][:, cols].copy()}
         for k in range(1, self.L + 1):
-            out[f"Z{k}"], out[f"A{k}"] = self.Z[k][:, cols].copy(), self.A[k][:, cols].copy()
+            out[f"Z{k}"], out[f"A{k}"] = self.Z[k][:, cols].copy(), self.act[k][:, cols].copy()
         return out
 
     # -- the stages of one epoch -------------------------------------------------------------
 
     def forward_layer(self, k: int) -> None:
-        """``Zk = Wk A(k-1) + Bk`` and ``Ak = fk(Zk)`` over all M columns."""
-        Z = np.matmul(self.W[k], self.A[k - 1], out=self.Z[k])  # (nk, M)
-        Z += self.B[k]
+        """``Zk = Wk A(k-1) + Bk`` (one product with ``[Wk | Bk]``) and ``Ak = fk(Zk)``."""
+        Z = np.matmul(self.Wb[k], self.A[k - 1], out=self.Z[k])  # (nk, M)
         f = _sigmoid if k == self.L else _f(self.activations[k - 1])
-        f(Z, out=self.A[k])
+        f(Z, out=self.act[k])
 
     def forward(self) -> None:
         for k in range(1, self.L + 1):
@@ -455,6 +471,7 @@ class Workspace:
         The labels are 0/1, so with ``s = 2y - 1`` each loss ``softplus(z) - y z`` (see
         ``cost``) is ``softplus(-s z) = max(-s z, 0) + log1p(exp(-|z|))``, and a prediction is
         right where ``-s z < 0``. All from ``ZL``, over all M columns, split by ``reduceat``.
+        With ``l2 > 0`` the training cost includes the penalty; the test cost is the data loss.
         """
         ZL, loss, t = self.Z[self.L], self._loss, self._tmp
         np.abs(ZL, out=loss)
@@ -465,32 +482,30 @@ class Workspace:
         np.less(t, 0.0, out=self._right)
         np.maximum(t, 0.0, out=t)
         loss += t
-        if loss.shape[0] > 1:
-            loss, right = loss.sum(axis=0), self._right.mean(axis=0)
-        else:
-            loss, right = loss[0], self._right[0]
-        J = np.add.reduceat(loss, self._split) / self._counts
-        acc = np.add.reduceat(right, self._split) / self._counts
-        if self.l2:
-            J += self.l2 / (2 * self.m) * self.weight_sq()[0]
+        sums = np.add.reduceat(self._measures, self._split, axis=1)  # (2 nL, 1 or 2)
+        sums /= self._counts
+        nL = self.sizes[-1]
+        J, acc = (sums[0], sums[1]) if nL == 1 else (sums[:nL].sum(0), sums[nL:].mean(0))
+        if self.l2:  # the penalty belongs to the training objective, not the test loss
+            J = J.copy()
+            J[0] += self.l2 / (2 * self.m) * self.weight_sq()
         return J, acc
 
     def backward_layer(self, k: int) -> None:
-        """``dWk = dZk A(k-1)^T``, ``dBk = sum(dZk, 1)``, ``dZ(k-1) = Wk^T dZk * f'(Z(k-1))``.
+        """``[dWk | dBk] = dZk [A(k-1); 1]^T`` and ``dZ(k-1) = Wk^T dZk * f'(Z(k-1))``.
 
         ``dZL = AL - Y`` is formed first. The factor ``1/m`` of ``dWk`` and ``dBk`` is applied to
         all gradients at once in ``finish_gradients``.
         """
         if k == self.L:
-            np.subtract(self.A_train[k], self.Y_train, out=self.dZ[k])  # dZL = AL - Y
+            np.subtract(self.act_train[k], self.Y_train, out=self.dZ[k])  # dZL = AL - Y
         dZ = self.dZ[k]
-        np.matmul(dZ, self.A_train[k - 1].T, out=self.dW[k])  # (nk, nk-1)
-        np.add.reduce(dZ, axis=1, out=self.dB[k][:, 0])  # (nk, 1)
+        np.matmul(dZ, self.A_train[k - 1].T, out=self.dWb[k])  # (nk, nk-1 + 1)
         if k > 1:
             act = ACTIVATIONS[self.activations[k - 2]]
-            back = np.dot(self.W[k].T, dZ, out=self.dZ[k - 1])  # (nk-1, m)
+            back = np.matmul(self.W[k].T, dZ, out=self.dZ[k - 1])  # (nk-1, m)
             if not act.identity_df:
-                back *= act.df_from_a(self.A_train[k - 1], out=self._deriv[k - 1])
+                back *= act.df_from_a(self.act_train[k - 1], out=self._deriv[k - 1])
 
     def finish_gradients(self) -> None:
         """Scale by ``1/m`` (and add ``l2/m Wk`` when regularising)."""
@@ -507,8 +522,8 @@ class Workspace:
     def apply_update(self, alpha: float) -> None:
         """``theta = theta - alpha grad`` for every ``Wk`` and ``Bk`` at once."""
         np.copyto(self.previous, self.theta)
-        np.multiply(self.grad, alpha, out=self._flat)
-        self.theta -= self._flat
+        np.multiply(self.grad, alpha, out=self._scratch[: self.size])
+        self.theta -= self._scratch[: self.size]
 
     def revert(self) -> None:
         """Undo the last ``apply_update``."""
@@ -516,22 +531,26 @@ class Workspace:
 
     # -- norms for the history ---------------------------------------------------------------
 
+    def norms(self, out: Array | None = None) -> Array:
+        """``||dW1||, ||dB1||, ..., ||dWL||, ||dBL||, ||W1||, ||B1||, ..., ||BL||`` in 3 calls."""
+        np.multiply(self._both, self._both, out=self._scratch)
+        sq = np.bincount(self._segments, weights=self._scratch, minlength=4 * self.L)
+        return np.sqrt(sq, out=out)
+
     def grad_sq(self) -> Array:
-        """Squared norms ``||dW1||^2, ||dB1||^2, ||dW2||^2, ...`` in one pass."""
-        np.multiply(self.grad, self.grad, out=self._flat)
-        return np.add.reduceat(self._flat, self.offsets)
+        """Squared norms ``||dW1||^2, ||dB1||^2, ||dW2||^2, ...``."""
+        return self.norms()[: 2 * self.L] ** 2
 
     def theta_sq(self) -> Array:
         """Squared norms ``||W1||^2, ||B1||^2, ...``."""
-        np.multiply(self.theta, self.theta, out=self._flat)
-        return np.add.reduceat(self._flat, self.offsets)
+        return self.norms()[2 * self.L :] ** 2
 
-    def weight_sq(self) -> Array:
-        """``[sum_k ||Wk||^2]`` (the L2 penalty's sum), as a one-element array."""
-        return np.array([self.theta_sq()[self._w_segments].sum()])
+    def weight_sq(self) -> float:
+        """``sum_k ||Wk||^2``, the L2 penalty's sum."""
+        return float(sum(np.vdot(W, W) for W in self.W[1:]))
 
     def step(self, alpha: float) -> None:
-        """One epoch: backward on the cached forward pass, update, forward again."""
-        self.backward()
+        """One epoch after the first forward/backward: update, forward, backward."""
         self.apply_update(alpha)
         self.forward()
+        self.backward()

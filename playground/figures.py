@@ -184,8 +184,8 @@ def _layer_of(name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _dtick(n: int) -> int:
-    return max(1, math.ceil(n / 8))
+def _dtick(n: int, max_ticks: int = 8) -> int:
+    return max(1, math.ceil(n / max_ticks))
 
 
 def _decimals(zmax: float) -> int:
@@ -368,6 +368,7 @@ def decision_boundary(
                 "symbol": "circle",
                 "size": sizes[mask] if sizes is not None else 9,
                 "color": colors[cls],
+                "opacity": 1.0,  # plotly would default sized ("bubble") markers to 0.7
                 "line": {"color": "white", "width": 1.2},
             },
             "hovertemplate": f"train · class {cls}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}"
@@ -443,6 +444,7 @@ def _heatmap_grid_layout(
     """Axes and subplot-title annotations for ``n`` side-by-side heatmaps."""
     spacing = 0.07 if n <= 3 else 0.045
     width = (1.0 - spacing * (n - 1)) / n
+    max_ticks = 8 if n <= 3 else 4  # narrow panels: fewer ticks, so labels never rotate
     layout: dict[str, Any] = {"annotations": []}
     for p in range(n):
         sfx = "" if p == 0 else str(p + 1)
@@ -453,7 +455,7 @@ def _heatmap_grid_layout(
             "anchor": f"y{sfx}",
             "title": _axis_title(x_titles[p]),
             "tick0": 0,
-            "dtick": _dtick(cols),
+            "dtick": _dtick(cols, max_ticks),
             "showticklabels": cols > 1,
             "showgrid": False,
             "zeroline": False,
@@ -466,7 +468,7 @@ def _heatmap_grid_layout(
             "title_standoff": 4,
             "autorange": "reversed",  # row 0 on top, as the matrix is written
             "tick0": 0,
-            "dtick": _dtick(rows),
+            "dtick": _dtick(rows, max_ticks),
             "showgrid": False,
             "zeroline": False,
             "ticks": "",
@@ -670,7 +672,8 @@ def gradient_heatmaps(
                 "hovertemplate": f"{name}[%{{y}},%{{x}}] = %{{customdata:.3g}}<extra></extra>",
             }
         )
-        titles.append(f"|{name}| ({g.shape[0]} × {g.shape[1]})")
+        sep = "<br>" if len(names) > 4 else " "  # narrow panels: shape on its own line
+        titles.append(f"|{name}|{sep}({g.shape[0]} × {g.shape[1]})")
     shapes = [a.shape for a in arrays]
     x_titles, y_titles = zip(*(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)),
                              strict=True)
@@ -861,6 +864,7 @@ def cost_curve(
 
 _WIDTH_BUCKETS = 6  # edge widths 0.5 .. 8 px in this many steps
 _MAX_MAP_UNITS = 8  # node maps are drawn only for layers with at most this many units
+_MIN_MAP_PX = 25  # ... and only when nodes are at least this many px apart vertically
 
 
 def _node_y(n: int) -> NDArray[np.float64]:
@@ -868,11 +872,20 @@ def _node_y(n: int) -> NDArray[np.float64]:
     return (n - 1) / 2.0 - np.arange(n, dtype=float)
 
 
-def edge_widths(abs_values: ArrayLike, top: float) -> NDArray[np.float64]:
-    """Bucketed line widths (px) for |values| relative to ``top``: 0.5 .. 8 in 6 steps."""
+def edge_widths(
+    abs_values: ArrayLike, top: float, max_width: float = 8.0
+) -> NDArray[np.float64]:
+    """Bucketed line widths (px) for |values| relative to ``top``: 0.5 .. ``max_width`` in
+    6 equal steps (NaN gets the thinnest). Monotone in |value|."""
     r = np.clip(np.nan_to_num(np.asarray(abs_values, dtype=float) / top), 0.0, 1.0)
     bucket = np.rint(r * (_WIDTH_BUCKETS - 1))
-    return 0.5 + 7.5 * bucket / (_WIDTH_BUCKETS - 1)
+    return 0.5 + (max_width - 0.5) * bucket / (_WIDTH_BUCKETS - 1)
+
+
+def _max_edge_width(sizes: Sequence[int]) -> float:
+    """8 px, thinner when consecutive layers have more than 100 edges (2.5 px at 32 x 32)."""
+    most = max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    return 8.0 if most <= 100 else max(2.5, 8.0 * math.sqrt(100.0 / most))
 
 
 def _layer_label(k: int, n: int, L: int, activations: Sequence[str] | None) -> str:
@@ -912,7 +925,8 @@ def network_graph(
     node_labels : optional labels per layer (default ``X[j]`` and ``a{k}[i]``).
     node_maps : optional per-layer ``(nk, g, g)`` maps (e.g. each unit's activation over the
         input grid, rows = ys as in :func:`grid`) drawn in each node's box; ``None`` entries
-        and layers with more than 8 units are drawn as plain nodes.
+        and layers with more than 8 units are drawn as plain nodes, as is every layer when
+        nodes would be under 25 px apart (over ~15 units in the tallest layer at height 520).
     activations : names of f1..f(L-1) for the layer labels.
     width_hint : expected figure width in px, used only to keep node maps roughly square.
 
@@ -971,7 +985,7 @@ def network_graph(
     map_traces: list[dict[str, Any]] = []
     if node_maps is not None:
         for k, maps in enumerate(node_maps):
-            if maps is None or sizes[k] > _MAX_MAP_UNITS:
+            if maps is None or sizes[k] > _MAX_MAP_UNITS or px_per_y < _MIN_MAP_PX:
                 continue
             arr = np.asarray(maps, dtype=float)
             if arr.ndim != 3 or arr.shape[0] != sizes[k] or arr.shape[1] != arr.shape[2]:
@@ -1029,7 +1043,8 @@ def network_graph(
     kk = np.concatenate(ks)
     ii = np.concatenate(is_)
     jj = np.concatenate(js)
-    widths = edge_widths(np.abs(val), top)
+    max_width = _max_edge_width(sizes)
+    widths = edge_widths(np.abs(val), top, max_width)
     h0 = half_w[kk - 1]
     h1 = half_w[kk]
     xa, xb = x0 + h0, x0 + 1.0 - h1  # line ends
@@ -1050,14 +1065,16 @@ def network_graph(
             }
         )
     sign_pos = ~(val < 0)  # NaN counts as positive; it is drawn at the thinnest width
-    for s, (is_pos, color) in enumerate(((False, neg), (True, pos))):
-        for w in np.unique(widths[sign_pos == is_pos]):
+    for w in np.unique(widths):  # thin to thick, so strong edges are drawn on top
+        for s, (is_pos, color) in enumerate(((False, neg), (True, pos))):
             sel = np.flatnonzero((sign_pos == is_pos) & (widths == w))
+            if sel.size == 0:
+                continue
             xs = np.empty(3 * sel.size)
             yv = np.empty(3 * sel.size)
             xs[0::3], xs[1::3], xs[2::3] = xa[sel], xb[sel], np.nan
             yv[0::3], yv[1::3], yv[2::3] = ya[sel], yb[sel], np.nan
-            frac = (w - 0.5) / 7.5
+            frac = (w - 0.5) / (max_width - 0.5)
             data.append(
                 {
                     "type": "scatter",
@@ -1065,7 +1082,7 @@ def network_graph(
                     "x": xs,
                     "y": yv,
                     "line": {"color": color, "width": float(w)},
-                    "opacity": 0.35 + 0.65 * frac,
+                    "opacity": 0.3 + 0.7 * frac,
                     "hoverinfo": "skip",
                     "name": f"{kind} {'> 0' if is_pos else '< 0'} ({w:.1f} px)",
                     "legendgroup": _SIGN_NAMES[s],
@@ -1086,7 +1103,7 @@ def network_graph(
             "mode": "markers",
             "x": x0 + t,
             "y": y0 + t * (y1 - y0),
-            "marker": {"size": 10, "color": "rgba(0,0,0,0)"},
+            "marker": {"size": 10, "color": "rgba(0,0,0,0)", "line": {"width": 0}},
             "hovertext": hover_text,
             "hoverinfo": "text",
             "name": "edges",

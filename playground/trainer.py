@@ -8,6 +8,7 @@ parameters at a recorded epoch for replays.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -167,7 +168,8 @@ class Trainer:
         per_snapshot = self.ws.theta.nbytes
         count = max(SNAPSHOT_COUNT[0], min(SNAPSHOT_COUNT[1], SNAPSHOT_BYTES // per_snapshot))
         self._snaps = _Thinned(count, self.ws.theta.size, dtype=self.ws.theta.dtype)
-        self._last = np.empty(len(self.columns))
+        self._last = np.full(len(self.columns), np.nan)
+        self._norms = np.empty(4 * self.L)
         self.ws.forward()
         self._measure_and_record()
 
@@ -225,19 +227,16 @@ class Trainer:
         ws = self.ws
         J, acc = ws.measure()
         ws.backward()
-        gsq, tsq = ws.grad_sq(), ws.theta_sq()
-        if not (np.isfinite(J).all() and np.isfinite(gsq.sum()) and np.isfinite(tsq.sum())):
+        norms = ws.norms(out=self._norms)
+        if not math.isfinite(float(J.sum()) + float(norms.sum())):
             return False
         if not record:
             return True
-        row, L2 = self._last, 2 * self.L
+        row = self._last
         row[0] = self.epoch
         row[1 : 1 + len(J)] = J
         row[3 : 3 + len(acc)] = acc
-        if len(J) == 1:
-            row[2] = row[4] = np.nan
-        np.sqrt(gsq, out=row[5 : 5 + L2])
-        np.sqrt(tsq, out=row[5 + L2 : 5 + 2 * L2])
+        row[5:] = norms
         if self._hist.wants(self.epoch):
             slot = self._hist.slot(self.epoch)
             if slot is not None:
@@ -289,25 +288,15 @@ class Trainer:
         """Parameters at the recorded epoch nearest to ``epoch`` (at or before it)."""
         s = self._snaps
         i = max(0, int(np.searchsorted(s.epochs[: s.n], epoch, side="right")) - 1)
-        theta = s.rows[i]
-        out = {}
-        for name, o, P in zip(
-            self.ws.names, self.ws.offsets, _interleave(self.ws), strict=True
-        ):
-            out[name] = theta[o : o + P.size].reshape(P.shape).copy()
-        return out
+        return self.ws.unflatten(s.rows[i])
 
     @property
     def memory_bytes(self) -> int:
         """Bytes held by the history, the snapshots and the workspace buffers."""
         ws = self.ws
-        arrays = [self._hist.rows, self._snaps.rows, ws.theta, ws.grad, ws.previous, *ws.A[1:]]
-        arrays += [*ws.Z[1:], *ws.dZ[1:]]
+        arrays = [self._hist.rows, self._snaps.rows, ws.previous, ws._both, ws._scratch]
+        arrays += [*ws.A, *ws.Z[1:], *ws.dZ[1:], *ws._deriv[1:], ws._measures, ws._tmp]
         return int(sum(a.nbytes for a in arrays))
-
-
-def _interleave(ws: engine.Workspace) -> list[np.ndarray]:
-    return [P for k in range(1, ws.L + 1) for P in (ws.W[k], ws.B[k])]
 
 
 def _validate(config: Config) -> None:
