@@ -865,6 +865,7 @@ def cost_curve(
 _WIDTH_BUCKETS = 6  # edge widths 0.5 .. 8 px in this many steps
 _MAX_MAP_UNITS = 8  # node maps are drawn only for layers with at most this many units
 _MIN_MAP_PX = 25  # ... and only when nodes are at least this many px apart vertically
+_MAX_MAP_PX = 80  # largest map box (px), so maps of small layers stay small
 
 
 def _node_y(n: int) -> NDArray[np.float64]:
@@ -993,8 +994,9 @@ def network_graph(
                     f"node_maps[{k}] must have shape ({sizes[k]}, g, g), got {arr.shape}"
                 )
             g = arr.shape[1]
-            gap = max(1, round(0.25 * g))
-            dy = 1.0 / (g + gap)
+            want_h = min(0.8, _MAX_MAP_PX / px_per_y)  # box height in node spacings
+            gap = max(1, round(g * (1.0 - want_h) / want_h))
+            dy = 1.0 / (g + gap)  # whole rows of NaN between boxes keep every node aligned
             box_h = g * dy
             box_w = min(0.45, box_h * px_per_y / px_per_x)
             n = sizes[k]

@@ -94,7 +94,7 @@ def _number(raw: str, kind, lo: float, hi: float, name: str, problems: list[str]
         problems.append(f"{name}: {raw[:40]!r} is not a number")
         return None
     if not lo <= value <= hi:
-        problems.append(f"{name}: {value} is outside {lo:g}..{hi:g}")
+        problems.append(f"{name}: {raw[:40]!r} is outside {lo:,}..{hi:,}")
         return None
     return value
 

@@ -36,7 +36,7 @@ def boundary(trainer: Trainer, params=None, n: int = 100):
     xs, ys, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
     params = trainer.params if params is None else params
     A = engine.predict_proba(params, _inputs(trainer, G), trainer.config.activations)
-    return xs, ys, A[0].reshape(n, n)
+    return xs, ys, finite(A[0].reshape(n, n), fill=0.5)
 
 
 def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
@@ -45,7 +45,13 @@ def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
     _, _, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
     params = trainer.params if params is None else params
     cache = engine.forward(params, _inputs(trainer, G), trainer.config.activations)
-    return [cache[f"A{k}"].reshape(-1, n, n) for k in range(trainer.L + 1)]
+    return [finite(cache[f"A{k}"].reshape(-1, n, n)) for k in range(trainer.L + 1)]
+
+
+def finite(a: np.ndarray, fill: float = 0.0, big: float = 1e300) -> np.ndarray:
+    """``a`` with NaN replaced by ``fill`` and infinities clipped to ``±big``: off the training
+    data (a grid wider than the points) even the last finite parameters can overflow."""
+    return np.nan_to_num(a, nan=fill, posinf=big, neginf=-big)
 
 
 def matrices(params, grads, alpha: float, kind: str) -> dict[str, np.ndarray]:

@@ -86,6 +86,13 @@ _RERUN_DONE_JS = """
 }
 """
 _MARK_RUNS_SEEN_JS = "() => { window.__stRunsSeen = window.__stRunsFinished; }"
+# "notRunning" comes before the page is drawn: widgets whose code is lazy-loaded show grey
+# placeholders (stSkeleton) for about a second, and Plotly draws its SVG later still.
+_RENDERED_JS = """
+() => document.querySelector('[data-testid="stSkeleton"]') === null
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+       (chart) => chart.offsetParent === null || chart.querySelector(".main-svg") !== null)
+"""
 
 _CALL_FAILED = pytest.StashKey[bool]()  # set on a test item when its call phase failed
 
@@ -238,6 +245,7 @@ def page(
     try:
         app_page.goto(f"{app_server}/")
         app_page.wait_for_selector(APP_IDLE_SELECTOR, timeout=60_000)
+        app_page.wait_for_function(_RENDERED_JS, timeout=30_000)
         app_page.evaluate(_MARK_RUNS_SEEN_JS)
         yield app_page
         if request.node.stash.get(_CALL_FAILED, False):
@@ -252,15 +260,18 @@ def page(
 def _wait_idle(page: Page, timeout_ms: float = 30_000, start_grace_ms: float = 3_000) -> None:
     """Wait until the script rerun triggered by the last action has finished.
 
-    Returns as soon as a run has finished since the previous wait_idle() (or page load) and
-    the app is idle, however quickly that run went. If no run finishes within
-    ``start_grace_ms``, waits (up to ``timeout_ms``) for the app to be idle, so an action
-    that triggered no rerun costs ``start_grace_ms``.
+    Returns as soon as a run has finished since the previous wait_idle() (or page load), the
+    app is idle and drawn (no loading placeholders, visible Plotly charts drawn), however
+    quickly that run went. If no run finishes within ``start_grace_ms``, waits (up to
+    ``timeout_ms``) for the app to be idle, so an action that triggered no rerun costs
+    ``start_grace_ms``. While an ``st.fragment(run_every=...)`` is playing, any finished
+    fragment run counts.
     """
     try:
         page.wait_for_function(_RERUN_DONE_JS, timeout=start_grace_ms)
     except PlaywrightTimeoutError:
         page.wait_for_selector(APP_IDLE_SELECTOR, timeout=timeout_ms)
+    page.wait_for_function(_RENDERED_JS, timeout=timeout_ms)
     page.evaluate(_MARK_RUNS_SEEN_JS)
 
 

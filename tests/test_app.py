@@ -1,0 +1,233 @@
+"""The page's controls, headless (streamlit.testing.v1.AppTest)."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def charts(at):
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def chart(at, title_part):
+    for spec in charts(at).values():
+        title = spec["layout"].get("title", {})
+        text = title.get("text", "") if isinstance(title, dict) else str(title)
+        if title_part in text:
+            return spec
+    raise AssertionError(f"no chart titled like {title_part!r}")
+
+
+def z_of(trace):
+    z = trace["z"]
+    if isinstance(z, dict):  # plotly's typed-array encoding
+        arr = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
+        shape = z.get("shape")
+        if isinstance(shape, str):
+            shape = [int(n) for n in shape.split(",")]
+        return arr.reshape(shape) if shape else arr
+    return np.asarray(z, dtype=float)
+
+
+def assert_no_nonfinite_values(spec):
+    """No hover or cell text shows nan or inf; heatmaps other than the network's (which uses
+    NaN as the gap between its per-unit maps) hold finite values only."""
+    for trace in spec["data"]:
+        if trace["type"] == "heatmap" and "network" not in json.dumps(spec["layout"]["title"]):
+            assert np.isfinite(z_of(trace).astype(float)).all()
+        for key in ("text", "hovertext"):
+            words = json.dumps(trace.get(key, "")).lower()
+            assert "nan" not in words and "inf" not in words
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_first_page(at):
+    assert metric(at, "Epoch") == "0"
+    assert float(metric(at, "Cost")) > 0.3
+    for label in ("Test cost", "Train accuracy", "Test accuracy"):
+        assert metric(at, label)
+    assert len(at.get("plotly_chart")) == 3  # boundary, cost, network
+    assert at.session_state.trainer.config.hidden == (4, 4)
+
+
+def test_step_advances_epoch_and_history(at):
+    cost0 = float(metric(at, "Cost"))
+    at.button(key="step").click().run()
+    assert metric(at, "Epoch") == "1"
+    t = at.session_state.trainer
+    assert len(t.history) == 2 and t.epoch == 1
+    assert float(metric(at, "Cost")) == pytest.approx(t.last["train_cost"], abs=1e-4)
+    assert float(metric(at, "Cost")) < cost0
+    at.segmented_control(key="step_size").set_value(100).run()
+    at.button(key="step").click().run()
+    assert metric(at, "Epoch") == "101"
+    assert len(at.session_state.trainer.history) == 102
+
+
+def test_reset_goes_back_to_epoch_zero_with_the_same_start(at):
+    w0 = at.session_state.trainer.params["W1"]
+    at.segmented_control(key="step_size").set_value(10).run()
+    at.button(key="step").click().run()
+    assert metric(at, "Epoch") == "10"
+    at.button(key="reset").click().run()
+    assert metric(at, "Epoch") == "0"
+    np.testing.assert_array_equal(at.session_state.trainer.params["W1"], w0)
+
+
+def test_changing_alpha_keeps_training(at):
+    at.segmented_control(key="step_size").set_value(10).run()
+    at.button(key="step").click().run()
+    w = at.session_state.trainer.params["W1"]
+    at.sidebar.selectbox(key="alpha").set_value("0.03").run()
+    t = at.session_state.trainer
+    assert t.epoch == 10 and t.alpha == 0.03
+    np.testing.assert_array_equal(t.params["W1"], w)
+    assert any("continues from epoch 10" in i.value for i in at.info)
+
+
+# A typed alpha (selectbox with accept_new_options) is covered by the browser tests:
+# AppTest's selectbox cannot hold a value outside its options.
+
+
+@pytest.mark.parametrize(
+    ("widget", "key", "value", "check"),
+    [
+        ("selectbox", "dataset", "xor", lambda t: t.config.dataset == "xor"),
+        ("slider", "n_samples", 600, lambda t: t.m + t.data.X_test.shape[1] == 600),
+        ("slider", "noise", 0.3, lambda t: t.config.noise == 0.3),
+        ("slider", "train_ratio", 0.8, lambda t: t.m == 320),
+        ("number_input", "seed", 5, lambda t: t.config.seed == 5),
+        ("slider", "n_layers", 3, lambda t: t.layer_sizes == (2, 4, 4, 4, 1)),
+        ("number_input", "units_1", 7, lambda t: t.layer_sizes == (2, 7, 4, 1)),
+        ("selectbox", "act_2", "relu", lambda t: t.config.activations == ("tanh", "relu")),
+        ("selectbox", "init", "zeros", lambda t: not t.params["W1"].any()),
+        ("selectbox", "batch", 10, lambda t: t.config.batch_size == 10),
+        ("select_slider", "l2", 0.1, lambda t: t.config.l2 == 0.1),
+    ],
+)
+def test_each_data_and_network_control_resets_with_a_notice(at, widget, key, value, check):
+    at.button(key="step").click().run()
+    getattr(at.sidebar, widget)(key=key).set_value(value).run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert check(t)
+    assert t.epoch == 0
+    assert any("restarted from epoch 0" in i.value for i in at.info)
+
+
+def test_features_change_the_input_layer(at):
+    at.sidebar.multiselect(key="features").set_value(["x1", "x2", "x1*x2"]).run()
+    t = at.session_state.trainer
+    assert t.layer_sizes[0] == 3
+    at.sidebar.multiselect(key="features").set_value([]).run()
+    assert any("at least one input feature" in w.value for w in at.sidebar.warning)
+    assert at.session_state.trainer.layer_sizes[0] == 2
+
+
+def test_view_switch_and_weights_heatmap_is_the_trainers_W1(at):
+    at.segmented_control(key="view").set_value("Weights").run()
+    spec = chart(at, "W (weights)")
+    heat = [tr for tr in spec["data"] if tr["type"] == "heatmap"]
+    np.testing.assert_allclose(z_of(heat[0]), at.session_state.trainer.params["W1"])
+
+
+def test_gradient_view_last_point_is_last_dw1_norm(at):
+    at.segmented_control(key="step_size").set_value(10).run()
+    at.button(key="step").click().run()
+    at.segmented_control(key="view").set_value("Gradients").run()
+    spec = chart(at, "Gradient magnitude")
+    line = next(tr for tr in spec["data"] if "dW1" in tr.get("name", ""))
+    y = z_of({"z": line["y"]}) if isinstance(line["y"], dict) else np.asarray(line["y"])
+    assert y[-1] == pytest.approx(at.session_state.trainer.last["dW1_norm"])
+
+
+def test_network_shows_w_dw_and_update(at):
+    at.button(key="step").click().run()
+    texts = {}
+    for kind in ("W", "dW", "update"):
+        at.segmented_control(key="kind").set_value(kind).run()
+        spec = chart(at, "The network")
+        texts[kind] = json.dumps(spec["data"])
+    assert "W1[" in texts["W"] and "dW1[" in texts["dW"]
+    assert len(set(texts.values())) == 3
+
+
+def test_play_and_pause_toggle(at):
+    at.button(key="play").click().run()
+    assert at.session_state.playing
+    assert at.button(key="play").label == "Pause"
+    at.button(key="play").click().run()
+    assert not at.session_state.playing
+
+
+def test_step_pauses_play(at):
+    at.button(key="play").click().run()
+    at.button(key="step").click().run()
+    assert not at.session_state.playing
+
+
+def test_query_params_written_and_read():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data"] = "xor"
+    at.query_params["hidden"] = "6,3"
+    at.query_params["act"] = "relu,sigmoid"
+    at.query_params["alpha"] = "0.1"
+    at.query_params["epoch"] = "25"
+    at.run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.config.dataset == "xor" and t.layer_sizes == (2, 6, 3, 1)
+    assert t.config.activations == ("relu", "sigmoid") and t.alpha == 0.1
+    assert t.epoch == 25
+    assert at.sidebar.selectbox(key="dataset").value == "xor"
+    assert at.sidebar.number_input(key="units_1").value == 6
+    assert at.query_params["hidden"] == ["6,3"] or at.query_params["hidden"] == "6,3"
+
+
+def test_bad_link_warns_and_opens_defaults():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["hidden"] = "1000"
+    at.query_params["alpha"] = "lots"
+    at.run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "hidden" in warnings and "alpha" in warnings
+    assert at.session_state.trainer.config.hidden == (4, 4)
+
+
+def test_divergence_stops_with_a_message():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["act"] = "linear,linear"
+    at.query_params["alpha"] = "10"
+    at.run()
+    at.segmented_control(key="step_size").set_value(100).run()
+    at.button(key="step").click().run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.diverged and t.epoch < 100
+    assert any("diverged" in e.value for e in at.error)
+    for spec in charts(at).values():
+        assert_no_nonfinite_values(spec)
+
+
+def test_upload_choice_without_file_keeps_a_working_page(at):
+    at.sidebar.selectbox(key="dataset").set_value("upload CSV").run()
+    assert not at.exception
+    assert any("Until a file is uploaded" in i.value for i in at.sidebar.info)

@@ -1,0 +1,600 @@
+"""Tests for playground/figures.py: every figure is read back as data.
+
+Run ``python tests/test_figures.py`` for a timing report of every builder.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from playground import figures as F
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES_PY = ROOT / "playground" / "figures.py"
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+def make_params(sizes, seed=0):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for k in range(1, len(sizes)):
+        params[f"W{k}"] = rng.normal(size=(sizes[k], sizes[k - 1]))
+        params[f"B{k}"] = rng.normal(size=(sizes[k], 1))
+    return params
+
+
+def make_grads(sizes, seed=1):
+    rng = np.random.default_rng(seed)
+    L = len(sizes) - 1
+    grads = {}
+    for k in range(1, L + 1):
+        grads[f"dW{k}"] = rng.normal(scale=10.0 ** (k - L - 1), size=(sizes[k], sizes[k - 1]))
+        grads[f"dB{k}"] = rng.normal(size=(sizes[k], 1))
+        grads[f"dZ{k}"] = rng.normal(size=(sizes[k], 5))  # ignored by the builders
+    return grads
+
+
+def make_history(epochs=10, L=3):
+    e = np.arange(epochs)
+    cols = {
+        "epoch": e,
+        "train_cost": 0.7 * np.exp(-e / 5) + 0.1,
+        "test_cost": 0.7 * np.exp(-e / 6) + 0.15,
+        "train_acc": np.linspace(0.5, 0.95, epochs),
+        "test_acc": np.linspace(0.45, 0.9, epochs),
+    }
+    for k in range(1, L + 1):
+        cols[f"dW{k}_norm"] = 10.0 ** (k - L) * np.linspace(1.0, 0.5, epochs)
+        cols[f"dB{k}_norm"] = np.linspace(0.2, 0.1, epochs)
+        cols[f"W{k}_norm"] = np.linspace(1.0, 2.0, epochs)
+    return pd.DataFrame(cols)
+
+
+@pytest.fixture
+def boundary_data():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(2, 40))
+    Y = (X[0] > 0).astype(float)[None, :]  # (1, m)
+    Xt = rng.normal(size=(2, 12))
+    Yt = (Xt[0] > 0).astype(float)[None, :]
+    xs, ys, XX = F.grid(X, n=30)
+    P = (1 / (1 + np.exp(-3 * XX[0]))).reshape(30, 30)
+    return xs, ys, P, X, Y, Xt, Yt
+
+
+def validated(fig: go.Figure) -> go.Figure:
+    """Re-run plotly's full validation (the builders skip it for speed)."""
+    return go.Figure(fig.to_dict())
+
+
+def heatmaps(fig):
+    return [t for t in fig.data if t.type == "heatmap"]
+
+
+# ---------------------------------------------------------------------------------------------
+# grid
+
+
+def test_grid_shapes_order_and_coverage():
+    X = np.array([[0.0, 2.0, 1.0], [-1.0, 3.0, 0.0]])
+    xs, ys, XX = F.grid(X, n=5, pad=0.5)
+    assert xs.shape == (5,) and ys.shape == (5,) and XX.shape == (2, 25)
+    assert (xs[0], xs[-1]) == (-0.5, 2.5)
+    assert (ys[0], ys[-1]) == (-1.5, 3.5)
+    # a function of the grid points reshaped to (ny, nx) has rows = ys, columns = xs
+    out = (10 * XX[0] + XX[1]).reshape(5, 5)
+    for r in range(5):
+        for c in range(5):
+            assert out[r, c] == pytest.approx(10 * xs[c] + ys[r])
+
+
+def test_grid_non_square_order():
+    # distinct x and y ranges so a transposed order would be caught
+    X = np.array([[0.0, 10.0], [0.0, 1.0]])
+    xs, ys, XX = F.grid(X, n=4, pad=0.0)
+    P = XX[0].reshape(4, 4)
+    np.testing.assert_allclose(P[0], xs)
+    np.testing.assert_allclose(XX[1].reshape(4, 4)[:, 0], ys)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((3, 4)), np.zeros(4), np.zeros((2, 0))])
+def test_grid_rejects_bad_shapes(bad):
+    with pytest.raises(ValueError):
+        F.grid(bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix heatmaps
+
+
+def test_weight_heatmap_z_equals_matrices_and_titles():
+    params = make_params((2, 4, 3, 1))
+    fig = F.weight_heatmaps(params)
+    hm = heatmaps(fig)
+    assert len(hm) == 3
+    for k, trace in enumerate(hm, start=1):
+        np.testing.assert_array_equal(trace.z, params[f"W{k}"])
+    texts = [a.text for a in fig.layout.annotations]
+    assert any(t.startswith("W1 (4 × 2)") for t in texts)
+    assert any(t.startswith("W2 (3 × 4)") for t in texts)
+    assert any(t.startswith("W3 (1 × 3)") for t in texts)
+    assert fig.layout.title.text == "Weights Wk"
+    validated(fig)
+
+
+def test_weight_heatmap_scale_symmetric_per_matrix():
+    params = make_params((2, 4, 3, 1))
+    params["W2"] = params["W2"] * 100  # very different ranges: each keeps its own
+    fig = F.weight_heatmaps(params)
+    for k, trace in enumerate(heatmaps(fig), start=1):
+        assert trace.zmid == 0
+        assert trace.zmin == -trace.zmax
+        assert trace.zmax == pytest.approx(np.abs(params[f"W{k}"]).max())
+
+
+def test_zero_matrix_gets_tiny_symmetric_range():
+    fig = F.matrix_heatmaps({"dW1": np.zeros((2, 2))})
+    (trace,) = heatmaps(fig)
+    assert trace.zmax == 1e-12 and trace.zmin == -1e-12
+
+
+def test_nan_in_matrix_does_not_break_range():
+    fig = F.matrix_heatmaps({"W1": np.array([[np.nan, -2.0], [1.0, np.inf]])})
+    (trace,) = heatmaps(fig)
+    assert trace.zmax == 2.0
+
+
+def test_shared_scale_uses_global_max():
+    fig = F.matrix_heatmaps({"W1": np.array([[1.0]]), "W2": np.array([[-5.0, 2.0]])},
+                            shared_scale=True)
+    assert [t.zmax for t in heatmaps(fig)] == [5.0, 5.0]
+
+
+def test_heatmap_hover_names_the_entry():
+    fig = F.weight_heatmaps(make_params((2, 4, 1)))
+    trace = heatmaps(fig)[0]
+    assert trace.hovertemplate.startswith("W1[%{y},%{x}] = %{z")
+    # rows are units of layer k, columns units of layer k-1
+    assert fig.layout.xaxis.title.text == "unit in layer 0"
+    assert fig.layout.yaxis.title.text == "unit in layer 1"
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_values_printed_only_for_small_matrices():
+    small = F.weight_heatmaps(make_params((2, 4, 1)))
+    assert all(t.texttemplate for t in heatmaps(small))
+    big = F.matrix_heatmaps({"W1": np.ones((32, 32)), "W2": np.ones((1, 1))})
+    assert all(t.texttemplate is None for t in heatmaps(big))
+    validated(big)
+
+
+def test_kind_selects_and_sorts_numerically():
+    grads = make_grads((2, 3, 3, 1))
+    shuffled = {key: grads[key] for key in ("dW3", "dW1", "dZ1", "dW2", "dB1")}
+    fig = F.weight_heatmaps(shuffled, kind="dW")
+    assert [t.name for t in heatmaps(fig)] == ["dW1", "dW2", "dW3"]
+    with pytest.raises(ValueError):
+        F.weight_heatmaps(grads, kind="V")
+
+
+def test_bias_heatmaps_draw_columns():
+    params = make_params((2, 4, 1))
+    fig = F.bias_heatmaps(params)
+    hm = heatmaps(fig)
+    np.testing.assert_array_equal(hm[0].z, params["B1"])
+    assert any(a.text.startswith("B1 (4 × 1)") for a in fig.layout.annotations)
+    # a 1-D bias is drawn as a column too
+    fig1d = F.matrix_heatmaps({"B1": np.array([1.0, -2.0])})
+    assert heatmaps(fig1d)[0].z.shape == (2, 1)
+
+
+def test_matrix_heatmaps_rejects_bad_input():
+    with pytest.raises(ValueError):
+        F.matrix_heatmaps({})
+    with pytest.raises(ValueError):
+        F.matrix_heatmaps({"W1": np.zeros((2, 2, 2))})
+
+
+# ---------------------------------------------------------------------------------------------
+# gradient norms and heatmaps
+
+
+def test_gradient_norms_last_point_and_log_axis():
+    history = make_history(L=3)
+    fig = F.gradient_norms(history)
+    assert [t.name for t in fig.data] == ["‖dW1‖", "‖dW2‖", "‖dW3‖"]
+    assert fig.data[0].y[-1] == history["dW1_norm"].iloc[-1]
+    np.testing.assert_array_equal(fig.data[0].x, history["epoch"].to_numpy())
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.title.text == "Gradient magnitude ‖dWk‖"
+    validated(fig)
+
+
+def test_gradient_norms_drop_zeros_on_log_axis():
+    history = make_history(L=2)
+    history.loc[3, "dW1_norm"] = 0.0
+    history.loc[4, "dW1_norm"] = -1.0
+    y = F.gradient_norms(history).data[0].y
+    assert np.isnan(y[3]) and np.isnan(y[4])
+    assert np.all(y[np.isfinite(y)] > 0)
+
+
+def test_gradient_norms_optional_bias_lines():
+    fig = F.gradient_norms(make_history(L=2), include_bias=True)
+    assert [t.name for t in fig.data] == ["‖dW1‖", "‖dB1‖", "‖dW2‖", "‖dB2‖"]
+
+
+def test_gradient_heatmaps_share_one_log_range():
+    grads = make_grads((2, 4, 4, 1))
+    grads["dW1"][0, 0] = 0.0
+    fig = F.gradient_heatmaps(grads)
+    hm = heatmaps(fig)
+    assert len(hm) == 3
+    assert all(t.coloraxis == "coloraxis" for t in hm)
+    cax = fig.layout.coloraxis
+    top = max(np.abs(grads[f"dW{k}"]).max() for k in (1, 2, 3))
+    assert cax.cmax == pytest.approx(math.log10(top))
+    assert cax.cmin >= cax.cmax - 6
+    with np.errstate(divide="ignore"):
+        expected = np.log10(np.abs(grads["dW2"]))
+    np.testing.assert_allclose(hm[1].z, expected)
+    np.testing.assert_array_equal(hm[1].customdata, grads["dW2"])  # hover shows signed value
+    assert hm[0].z[0, 0] == pytest.approx(cax.cmin)  # an exact zero sits at the bottom
+    assert "10<sup>" in cax.colorbar.ticktext[0]
+    assert fig.layout.title.text == "|dWk| per layer"
+    validated(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# cost curve
+
+
+def test_cost_curve_values_and_secondary_axis():
+    history = make_history()
+    fig = F.cost_curve(history)
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"train cost", "test cost", "train accuracy", "test accuracy"}
+    np.testing.assert_array_equal(by_name["train cost"].y, history["train_cost"].to_numpy())
+    np.testing.assert_array_equal(by_name["test cost"].y, history["test_cost"].to_numpy())
+    np.testing.assert_array_equal(by_name["test accuracy"].y, history["test_acc"].to_numpy())
+    assert by_name["train accuracy"].yaxis == "y2"
+    assert by_name["train cost"].yaxis in (None, "y")
+    assert by_name["train accuracy"].line.dash == "dash"
+    assert tuple(fig.layout.yaxis2.range) == (0.0, 1.0)
+    assert fig.layout.yaxis2.overlaying == "y" and fig.layout.yaxis2.side == "right"
+    assert fig.layout.yaxis.title.text == "Cost"
+    validated(fig)
+
+
+def test_cost_curve_empty_and_one_row():
+    empty = make_history().iloc[:0]
+    fig = F.cost_curve(empty)
+    assert all(len(t.x) == 0 for t in fig.data)
+    one = make_history().iloc[:1]
+    fig = F.cost_curve(one, log_y=True)
+    assert all(t.mode == "markers" for t in fig.data)  # a single point must still show
+    assert fig.layout.yaxis.type == "log"
+    validated(fig)
+
+
+def test_cost_curve_without_test_columns():
+    history = make_history()[["epoch", "train_cost", "train_acc"]]
+    fig = F.cost_curve(history)
+    assert [t.name for t in fig.data] == ["train cost", "train accuracy"]
+    with pytest.raises(ValueError):
+        F.cost_curve(history.drop(columns="train_cost"))
+
+
+# ---------------------------------------------------------------------------------------------
+# network graph
+
+
+def edge_segments(fig):
+    """(x0, y0, x1, y1, color, width) for every drawn edge line."""
+    out = []
+    for t in fig.data:
+        if t.mode != "lines" or t.x is None or len(t.x) < 3:
+            continue
+        x = np.asarray(t.x, dtype=float)
+        y = np.asarray(t.y, dtype=float)
+        for s in range(0, len(x), 3):
+            out.append((x[s], y[s], x[s + 1], y[s + 1], t.line.color, t.line.width))
+    return out
+
+
+def edge_of(seg, sizes):
+    """Which (k, i, j) a segment joins: node y of unit i in a layer of n is (n-1)/2 - i."""
+    x0, y0, _, y1 = seg[:4]
+    k = round(x0) + 1
+    j = round((sizes[k - 1] - 1) / 2 - y0)
+    i = round((sizes[k] - 1) / 2 - y1)
+    return k, i, j
+
+
+def hover_trace(fig):
+    (trace,) = [t for t in fig.data if t.name == "edges"]
+    return trace
+
+
+def test_network_one_hover_point_per_edge():
+    sizes = (2, 4, 3, 1)
+    fig = F.network_graph(sizes, make_params(sizes))
+    trace = hover_trace(fig)
+    assert len(trace.x) == len(trace.hovertext) == 2 * 4 + 4 * 3 + 3 * 1
+    points = set(zip(np.round(trace.x, 9), np.round(trace.y, 9), strict=True))
+    assert len(points) == len(trace.x)  # no two hover points coincide
+    validated(fig)
+
+
+def test_network_hover_text_names_the_value():
+    sizes = (2, 4, 3, 1)
+    params = make_params(sizes)
+    params["W2"][1, 3] = -0.52
+    fig = F.network_graph(sizes, params)
+    texts = hover_trace(fig).hovertext
+    assert any(t.startswith("W2[1,3] = -0.52") for t in texts)
+    dfig = F.network_graph(sizes, {f"dW{k}": params[f"W{k}"] for k in (1, 2, 3)}, kind="dW")
+    assert any(t.startswith("dW2[1,3] = -0.52") for t in hover_trace(dfig).hovertext)
+
+
+def test_network_edges_colour_by_sign_and_width_by_magnitude():
+    sizes = (2, 3, 3, 1)
+    params = make_params(sizes, seed=5)
+    fig = F.network_graph(sizes, params)
+    segs = edge_segments(fig)
+    assert len(segs) == 2 * 3 + 3 * 3 + 3
+    neg, pos = F._SIGN_COLORS["light"]
+    seen = set()
+    rows = []
+    for seg in segs:
+        k, i, j = edge_of(seg, sizes)
+        seen.add((k, i, j))
+        w = params[f"W{k}"][i, j]
+        assert seg[4] == (pos if w >= 0 else neg)
+        rows.append((abs(w), seg[5]))
+    assert len(seen) == len(segs)  # every edge drawn exactly once
+    rows.sort()
+    widths = [w for _, w in rows]
+    assert widths == sorted(widths)  # monotone in |value|
+    assert min(widths) >= 0.5 and max(widths) == 8.0  # the largest |value| gets 8 px
+
+
+def test_edge_widths_bounds_and_few_traces():
+    assert F.edge_widths(np.array([0.0, 0.5, 1.0]), 1.0).tolist() == [0.5, 3.5, 8.0]
+    sizes = (2, 8, 8, 1)
+    fig = F.network_graph(sizes, make_params(sizes))
+    line_traces = [t for t in fig.data if t.mode == "lines"]
+    assert len(line_traces) <= 2 + 2 * 6  # 2 legend samples + sign x width buckets
+
+
+def test_network_nodes_show_biases_and_labels():
+    sizes = (2, 4, 1)
+    params = make_params(sizes)
+    params["B2"][0, 0] = 0.1
+    fig = F.network_graph(sizes, params, biases=params, activations=["tanh"])
+    texts = [s for t in fig.data if t.name and t.name.startswith("nodes") for s in t.hovertext]
+    assert len(texts) == sum(sizes)
+    assert any(s.startswith("a2[0]") and "B2[0] = 0.1" in s for s in texts)
+    assert any(s.startswith("X[1]") for s in texts)
+    labels = [a.text for a in fig.layout.annotations]
+    assert labels[0].startswith("X") and "n0=2" in labels[0]
+    assert labels[1].startswith("layer 1 · tanh") and "n1=4" in labels[1]
+    assert labels[2].startswith("output · sigmoid")
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    validated(fig)
+
+
+def test_network_node_maps_and_their_limits():
+    sizes = (2, 3, 1)
+    g = 6
+    rng = np.random.default_rng(0)
+    maps = [rng.normal(size=(n, g, g)) for n in sizes]
+    fig = F.network_graph(sizes, make_params(sizes), node_maps=maps)
+    hm = heatmaps(fig)
+    assert len(hm) == 3
+    z = np.asarray(hm[1].z, dtype=float)
+    # unit 0 (top node) is the last block of rows: heatmap rows go upwards
+    np.testing.assert_array_equal(z[-g:], maps[1][0])
+    np.testing.assert_array_equal(z[:g], maps[1][2])
+    assert np.isnan(z[g]).all()  # gap rows between boxes
+    validated(fig)
+    big = (2, 9, 1)  # more than 8 units: that layer has no maps
+    maps = [rng.normal(size=(n, g, g)) for n in big]
+    fig = F.network_graph(big, make_params(big), node_maps=maps)
+    assert [t.name for t in heatmaps(fig)] == ["maps layer 0", "maps layer 2"]
+
+
+def test_network_rejects_bad_shapes():
+    sizes = (2, 4, 1)
+    params = make_params(sizes)
+    with pytest.raises(ValueError):
+        F.network_graph((2, 5, 1), params)
+    with pytest.raises(ValueError):
+        F.network_graph(sizes, {"W1": params["W1"]})
+    with pytest.raises(ValueError):
+        F.network_graph(sizes, params, node_maps=[None])
+
+
+def test_network_large_and_smallest():
+    sizes = (2, 32, 32, 32, 32, 32, 32, 1)
+    fig = F.network_graph(sizes, make_params(sizes))
+    assert len(hover_trace(fig).x) == 2 * 32 + 5 * 32 * 32 + 32
+    assert max(t.line.width for t in fig.data if t.mode == "lines") < 8  # thinner when dense
+    tiny = F.network_graph((1, 1), {"W1": np.array([[0.0]])})
+    assert len(hover_trace(tiny).x) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# decision boundary
+
+
+def test_decision_boundary_z_and_points(boundary_data):
+    xs, ys, P, X, Y, Xt, Yt = boundary_data
+    fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt)
+    hm = heatmaps(fig)[0]
+    np.testing.assert_array_equal(hm.z, P)
+    np.testing.assert_array_equal(hm.x, xs)
+    assert hm.zmid == 0.5
+    names = [t.name for t in fig.data if t.type == "scatter"]
+    assert names == ["train class 0", "train class 1", "test class 0", "test class 1"]
+    train1 = next(t for t in fig.data if t.name == "train class 1")
+    np.testing.assert_array_equal(train1.x, X[0, Y[0] == 1])
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.title.text == "Decision boundary"
+    validated(fig)
+
+
+def test_decision_boundary_discretize_and_hide_test(boundary_data):
+    xs, ys, P, X, Y, Xt, Yt = boundary_data
+    fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt, discretize=True, show_test=False)
+    np.testing.assert_array_equal(heatmaps(fig)[0].z, (P >= 0.5).astype(float))
+    assert not any(t.name and t.name.startswith("test") for t in fig.data)
+    fig = F.decision_boundary(xs, ys, P, X, Y)  # no test set given
+    assert not any(t.name and t.name.startswith("test") for t in fig.data)
+
+
+def test_decision_boundary_point_size_scaling(boundary_data):
+    xs, ys, P, X, Y, Xt, Yt = boundary_data
+    err = np.linspace(0.0, 0.9, X.shape[1])
+    fig = F.decision_boundary(xs, ys, P, X, Y, point_size=err)
+    sizes = np.concatenate(
+        [np.asarray(t.marker.size) for t in fig.data if t.name and t.name.startswith("train")]
+    )
+    assert sizes.min() == pytest.approx(6.0) and sizes.max() == pytest.approx(20.0)
+    np.testing.assert_allclose(F.point_sizes([0.0, 1.0, 2.0]), [6.0, 13.0, 20.0])
+    np.testing.assert_allclose(F.point_sizes(np.zeros(3)), [6.0, 6.0, 6.0])
+    with pytest.raises(ValueError):
+        F.decision_boundary(xs, ys, P, X, Y, point_size=err[:-1])
+
+
+def test_decision_boundary_rejects_bad_input(boundary_data):
+    xs, ys, P, X, Y, _, _ = boundary_data
+    with pytest.raises(ValueError):
+        F.decision_boundary(xs, ys, P.T[:, :-1], X, Y)
+    with pytest.raises(ValueError):
+        F.decision_boundary(xs, ys, P, X, Y * 2)
+    with pytest.raises(ValueError):
+        F.decision_boundary(xs, ys, P, X.T, Y)
+
+
+# ---------------------------------------------------------------------------------------------
+# templates, fonts, purity
+
+
+def all_figures(template):
+    sizes = (2, 4, 3, 1)
+    params = make_params(sizes)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 10))
+    Y = (X[0] > 0).astype(float)[None, :]
+    xs, ys, XX = F.grid(X, n=10)
+    P = (1 / (1 + np.exp(-XX[0]))).reshape(10, 10)
+    return [
+        F.decision_boundary(xs, ys, P, X, Y, template=template),
+        F.weight_heatmaps(params, template=template),
+        F.bias_heatmaps(params, template=template),
+        F.gradient_norms(make_history(), template=template),
+        F.gradient_heatmaps(make_grads(sizes), template=template),
+        F.cost_curve(make_history(), template=template),
+        F.network_graph(sizes, params, biases=params, template=template),
+    ]
+
+
+@pytest.mark.parametrize("template", ["plotly_white", "plotly_dark"])
+def test_every_builder_takes_a_template_and_readable_fonts(template):
+    for fig in all_figures(template):
+        full = validated(fig)
+        assert full.layout.template.layout.paper_bgcolor == (
+            "white" if template == "plotly_white" else "rgb(17,17,17)"
+        )
+        assert full.layout.font.size >= 14
+        assert full.layout.title.font.size >= 14
+        assert full.layout.title.text
+
+
+def test_unknown_template_rejected():
+    with pytest.raises(ValueError):
+        F.cost_curve(make_history(), template="no_such_template")
+
+
+def test_module_imports_no_streamlit_or_pandas():
+    tree = ast.parse(FIGURES_PY.read_text())
+    runtime = set()
+    for node in tree.body:  # top-level imports only; pandas may appear under TYPE_CHECKING
+        if isinstance(node, ast.Import):
+            runtime |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            runtime.add(node.module.split(".")[0])
+    assert runtime <= {"__future__", "math", "re", "collections", "typing", "numpy", "plotly"}
+    code = "import sys; import playground.figures; print('streamlit' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing report (not a test): python tests/test_figures.py
+
+
+def timing_report(repeats: int = 50) -> None:
+    import timeit
+
+    sizes = (2, 8, 8, 1)
+    params = make_params(sizes)
+    grads = make_grads(sizes)
+    history = make_history(epochs=1000, L=3)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 200))
+    Y = (X[0] > 0).astype(float)[None, :]
+    xs, ys, XX = F.grid(X, n=100)
+    P = (1 / (1 + np.exp(-XX[0]))).reshape(100, 100)
+    g = 20
+    maps = [rng.normal(size=(n, g, g)) for n in sizes]
+    acts = ["tanh", "tanh"]
+    cases = {
+        "grid(n=100)": lambda: F.grid(X, n=100),
+        "decision_boundary 100x100": lambda: F.decision_boundary(
+            xs, ys, P, X, Y, X, Y, point_size=np.abs(rng.normal(size=200))
+        ),
+        "weight_heatmaps": lambda: F.weight_heatmaps(params),
+        "bias_heatmaps": lambda: F.bias_heatmaps(params),
+        "gradient_norms (1000 epochs)": lambda: F.gradient_norms(history),
+        "gradient_heatmaps": lambda: F.gradient_heatmaps(grads),
+        "cost_curve (1000 epochs)": lambda: F.cost_curve(history),
+        "network_graph": lambda: F.network_graph(sizes, params, biases=params,
+                                                 activations=acts),
+        "network_graph + node maps": lambda: F.network_graph(
+            sizes, params, biases=params, activations=acts, node_maps=maps
+        ),
+    }
+    print(f"{'builder (2-8-8-1 network)':32s} {'build ms':>9s} {'+to_json ms':>12s}")
+    for name, fn in cases.items():
+        build = min(timeit.repeat(fn, number=1, repeat=repeats)) * 1000
+        fig = fn()
+        if isinstance(fig, go.Figure):
+            js = min(timeit.repeat(fig.to_json, number=1, repeat=repeats)) * 1000
+            print(f"{name:32s} {build:9.2f} {js:12.2f}")
+        else:
+            print(f"{name:32s} {build:9.2f} {'-':>12s}")
+    big = (2, 32, 32, 32, 32, 32, 32, 1)
+    bp = make_params(big)
+    build = min(timeit.repeat(lambda: F.network_graph(big, bp), number=1, repeat=10)) * 1000
+    print(f"{'network_graph 7 layers x 32':32s} {build:9.2f}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    timing_report()
