@@ -271,14 +271,14 @@ def draw_views(t: Trainer) -> None:
                 point_size=views.point_error(t) if s.point_error else None,
                 template=tpl, height=460,
             )
-            st.plotly_chart(fig, config=PLOT_CONFIG, key="boundary")
+            st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key="boundary")
         else:
             st.info("The decision boundary needs two input columns.")
     with right:
         st.plotly_chart(
             figures.cost_curve(t.history, log_y=s.log_cost, title="Cost", template=tpl,
                                height=460),
-            config=PLOT_CONFIG, key="cost",
+            config=PLOT_CONFIG, theme=None, key="cost",
         )
 
     c1, c2 = st.columns([2, 3])
@@ -294,21 +294,21 @@ def draw_views(t: Trainer) -> None:
             node_maps=views.node_maps(t, params), activations=t.config.activations,
             title=f"The network: {KINDS[s.kind]}", template=tpl,
         )
-        st.plotly_chart(fig, config=PLOT_CONFIG, key="network")
+        st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key="network")
     elif s.view == "Weights":
         mats = views.matrices(params, grads, t.alpha, s.kind)
         mats.update(views.biases(params, grads, t.alpha, s.kind))
         st.plotly_chart(
             figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520),
-            config=PLOT_CONFIG, key="weights",
+            config=PLOT_CONFIG, theme=None, key="weights",
         )
     else:
         g1, g2 = st.columns(2)
         with g1:
-            st.plotly_chart(figures.gradient_norms(t.history, template=tpl), config=PLOT_CONFIG,
+            st.plotly_chart(figures.gradient_norms(t.history, template=tpl), config=PLOT_CONFIG, theme=None,
                             key="grad_norms")
         with g2:
-            st.plotly_chart(figures.gradient_heatmaps(grads, template=tpl), config=PLOT_CONFIG,
+            st.plotly_chart(figures.gradient_heatmaps(grads, template=tpl), config=PLOT_CONFIG, theme=None,
                             key="grad_maps")
 
 

@@ -36,11 +36,13 @@ __all__ = [
     "bias_heatmaps",
     "cost_curve",
     "decision_boundary",
+    "edge_widths",
     "gradient_heatmaps",
     "gradient_norms",
     "grid",
     "matrix_heatmaps",
     "network_graph",
+    "point_sizes",
     "weight_heatmaps",
 ]
 
@@ -451,7 +453,7 @@ def _heatmap_grid_layout(
         x0 = p * (width + spacing)
         rows, cols = shapes[p]
         layout[f"xaxis{sfx}"] = {
-            "domain": [x0, x0 + width],
+            "domain": [x0, min(1.0, x0 + width)],
             "anchor": f"y{sfx}",
             "title": _axis_title(x_titles[p]),
             "tick0": 0,
@@ -960,12 +962,18 @@ def network_graph(
                 f"{by_k[k]} must have shape {(sizes[k], sizes[k - 1])}, got {a.shape}"
             )
         W[k] = a
-    B = {}
-    if biases is not None:
+    B, b_name = {}, {}
+    if biases is not None:  # keys ending in the layer number: "B2", "dB2", "-α·dB2"
+        for key in biases:
+            k = _layer_of(key)
+            if k is not None and 1 <= k <= L:
+                b_name[k] = key
         for k in range(1, L + 1):
-            b = np.asarray(biases[f"B{k}"], dtype=float).reshape(-1)
+            if k not in b_name:
+                raise ValueError(f"biases must hold one vector for each layer 1..{L}")
+            b = np.asarray(biases[b_name[k]], dtype=float).reshape(-1)
             if b.size != sizes[k]:
-                raise ValueError(f"B{k} must hold {sizes[k]} values, got {b.size}")
+                raise ValueError(f"{b_name[k]} must hold {sizes[k]} values, got {b.size}")
             B[k] = b
     if node_labels is not None and [len(lab) for lab in node_labels] != sizes:
         raise ValueError("node_labels must give one label per node of every layer")
@@ -1132,7 +1140,7 @@ def network_graph(
                 ny_.append(float(ys[k][i]))
                 line = str(labels[k][i])
                 if k in B:
-                    line += f"<br>B{k}[{i}] = {_fmt(B[k][i])}"
+                    line += f"<br>{b_name[k]}[{i}] = {_fmt(B[k][i])}"
                     color.append(float(B[k][i]))
                 else:
                     color.append(0.0)
