@@ -190,8 +190,9 @@ def sidebar() -> None:
             key=f"act_{k}",
         )
     sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
-    sb.selectbox("Initialisation", list(state.INIT_LABELS), format_func=state.INIT_LABELS.get,
-                 key="init")
+    sb.selectbox(
+        "Initialisation", list(state.INIT_LABELS), format_func=state.INIT_LABELS.get, key="init"
+    )
 
     sb.header("Training")
     sb.selectbox(
@@ -220,6 +221,10 @@ def sidebar() -> None:
 def read_csv(content: bytes) -> datasets.CSVData:
     """``datasets.load_csv`` of an upload's bytes (a pure function, so cached by content)."""
     return datasets.load_csv(content)
+
+
+def show(fig, key: str) -> None:
+    st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key=key)
 
 
 def template() -> str:
@@ -266,50 +271,57 @@ def draw_views(t: Trainer) -> None:
         if d.P_train.shape[0] >= 2:
             xs, ys, P = views.boundary(t)
             fig = figures.decision_boundary(
-                xs, ys, P, d.P_train, d.Y_train, d.P_test, d.Y_test,
-                show_test=s.show_test, discretize=s.discretize,
+                xs,
+                ys,
+                P,
+                d.P_train,
+                d.Y_train,
+                d.P_test,
+                d.Y_test,
+                show_test=s.show_test,
+                discretize=s.discretize,
                 point_size=views.point_error(t) if s.point_error else None,
-                template=tpl, height=460,
+                template=tpl,
+                height=460,
             )
-            st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key="boundary")
+            show(fig, "boundary")
         else:
             st.info("The decision boundary needs two input columns.")
     with right:
-        st.plotly_chart(
-            figures.cost_curve(t.history, log_y=s.log_cost, title="Cost", template=tpl,
-                               height=460),
-            config=PLOT_CONFIG, theme=None, key="cost",
+        show(
+            figures.cost_curve(t.history, log_y=s.log_cost, title="Cost", template=tpl, height=460),
+            "cost",
         )
 
     c1, c2 = st.columns([2, 3])
     c1.segmented_control("View", VIEWS, key="view", required=True)
     if s.view != "Gradients":
-        c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind",
-                             required=True)
+        c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind", required=True)
     params, grads = t.params, t.grads
     if s.view == "Network":
         fig = figures.network_graph(
-            t.layer_sizes, views.matrices(params, grads, t.alpha, s.kind), kind=s.kind,
+            t.layer_sizes,
+            views.matrices(params, grads, t.alpha, s.kind),
+            kind=s.kind,
             biases=views.biases(params, grads, t.alpha, s.kind),
-            node_maps=views.node_maps(t, params), activations=t.config.activations,
-            title=f"The network: {KINDS[s.kind]}", template=tpl,
+            node_maps=views.node_maps(t, params),
+            activations=t.config.activations,
+            title=f"The network: {KINDS[s.kind]}",
+            template=tpl,
         )
-        st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key="network")
+        show(fig, "network")
     elif s.view == "Weights":
         mats = views.matrices(params, grads, t.alpha, s.kind)
         mats.update(views.biases(params, grads, t.alpha, s.kind))
-        st.plotly_chart(
-            figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520),
-            config=PLOT_CONFIG, theme=None, key="weights",
+        show(
+            figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520), "weights"
         )
     else:
         g1, g2 = st.columns(2)
         with g1:
-            st.plotly_chart(figures.gradient_norms(t.history, template=tpl), config=PLOT_CONFIG, theme=None,
-                            key="grad_norms")
+            show(figures.gradient_norms(t.history, template=tpl), "grad_norms")
         with g2:
-            st.plotly_chart(figures.gradient_heatmaps(grads, template=tpl), config=PLOT_CONFIG, theme=None,
-                            key="grad_maps")
+            show(figures.gradient_heatmaps(grads, template=tpl), "grad_maps")
 
 
 def live_view() -> None:
@@ -326,25 +338,47 @@ def live_view() -> None:
             s.full_rerun = True
 
     c = st.columns([1, 1, 1.3, 1, 1.6])
-    c[0].button("Pause" if s.playing else "Play", key="play", on_click=on_play, type="primary",
-                icon=":material/pause:" if s.playing else ":material/play_arrow:",
-                width="stretch")
-    c[1].button("Step", key="step", on_click=on_step, icon=":material/skip_next:",
-                width="stretch", shortcut="Right")
-    c[2].segmented_control("Epochs per step", STEP_SIZES, key="step_size", required=True,
-                           label_visibility="collapsed", format_func=lambda n: f"{n}×")
-    c[3].button("Reset", key="reset", on_click=on_reset, icon=":material/restart_alt:",
-                width="stretch")
-    c[4].selectbox("Speed", list(live.SPEEDS), key="speed", label_visibility="collapsed",
-                   help="Epochs per second while playing.")
+    c[0].button(
+        "Pause" if s.playing else "Play",
+        key="play",
+        on_click=on_play,
+        type="primary",
+        icon=":material/pause:" if s.playing else ":material/play_arrow:",
+        width="stretch",
+    )
+    c[1].button(
+        "Step",
+        key="step",
+        on_click=on_step,
+        icon=":material/skip_next:",
+        width="stretch",
+        shortcut="Right",
+    )
+    c[2].segmented_control(
+        "Epochs per step",
+        STEP_SIZES,
+        key="step_size",
+        required=True,
+        label_visibility="collapsed",
+        format_func=lambda n: f"{n}×",
+    )
+    c[3].button(
+        "Reset", key="reset", on_click=on_reset, icon=":material/restart_alt:", width="stretch"
+    )
+    c[4].selectbox(
+        "Speed",
+        list(live.SPEEDS),
+        key="speed",
+        label_visibility="collapsed",
+        help="Epochs per second while playing.",
+    )
     if t.diverged:
         st.error(t.message)
     elif s.notice:
         st.info(s.notice)
     draw_views(t)
     if not s.playing:
-        st.query_params.from_dict(state.config_to_query(t.config.replace(alpha=t.alpha),
-                                                        t.epoch))
+        st.query_params.from_dict(state.config_to_query(t.config.replace(alpha=t.alpha), t.epoch))
     if s.pop("full_rerun", False):
         st.rerun(scope="app")
 

@@ -30,8 +30,15 @@ ACT = ("tanh", "tanh")
 def _data(n_train: int, seed: int = 0) -> Data:
     rng = np.random.default_rng(seed)
     P, Y = datasets.GENERATORS["circle"](2 * n_train, 0.1, rng)
-    return Data(P[:, :n_train], Y[:, :n_train], P[:, n_train:], Y[:, n_train:],
-                P[:, :n_train], P[:, n_train:], ("x1", "x2"))
+    return Data(
+        P[:, :n_train],
+        Y[:, :n_train],
+        P[:, n_train:],
+        Y[:, n_train:],
+        P[:, :n_train],
+        P[:, n_train:],
+        ("x1", "x2"),
+    )
 
 
 def naive_epoch(p: dict, X: np.ndarray, Y: np.ndarray, alpha: float) -> dict:
@@ -53,9 +60,12 @@ def naive_epoch(p: dict, X: np.ndarray, Y: np.ndarray, alpha: float) -> dict:
     dW1 = 1 / m * dZ1 @ X.T
     dB1 = 1 / m * np.sum(dZ1, axis=1, keepdims=True)
     return {
-        "W3": p["W3"] - alpha * dW3, "B3": p["B3"] - alpha * dB3,
-        "W2": p["W2"] - alpha * dW2, "B2": p["B2"] - alpha * dB2,
-        "W1": p["W1"] - alpha * dW1, "B1": p["B1"] - alpha * dB1,
+        "W3": p["W3"] - alpha * dW3,
+        "B3": p["B3"] - alpha * dB3,
+        "W2": p["W2"] - alpha * dW2,
+        "B2": p["B2"] - alpha * dB2,
+        "W1": p["W1"] - alpha * dW1,
+        "B1": p["B1"] - alpha * dB1,
     }
 
 
@@ -66,8 +76,10 @@ def _torch_runner(sizes, X, Y, alpha):
         return None
     torch.manual_seed(0)
     Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
-    p = {k: torch.from_numpy(v.copy()).requires_grad_() for k, v in
-         engine.init_params(sizes, 0).items()}
+    p = {
+        k: torch.from_numpy(v.copy()).requires_grad_()
+        for k, v in engine.init_params(sizes, 0).items()
+    }
     loss_fn = torch.nn.BCEWithLogitsLoss()
 
     def run(n):
@@ -160,8 +172,10 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     repeats, seconds = (3, 0.3) if args.quick else (7, 1.0)
     targets = {"S": 1.5, "M": 1.2, "L": 1.3}
-    print(f"epochs/s, median of {repeats} interleaved runs; trainer records history and "
-          "evaluates a test set of m observations every epoch")
+    print(
+        f"epochs/s, median of {repeats} interleaved runs; trainer records history and "
+        "evaluates a test set of m observations every epoch"
+    )
     header = f"{'size':<4}{'net':<14}{'m':>7}{'trainer':>10}{'naive':>10}{'ratio':>7}"
     header += f"{'target':>8}{'torch':>9}{'torch/naive':>12}{'grid 100x100':>14}"
     print(header)
@@ -172,17 +186,24 @@ def main(argv=None) -> None:
         results[name] = r
         sizes, m = SIZES[name]
         ratio = r["trainer"] / r["naive"]
-        torch_cols = (f"{r['torch']:>9.1f}{r['torch'] / r['naive']:>12.2f}" if "torch" in r
-                      else f"{'-':>9}{'-':>12}")
-        print(f"{name:<4}{'-'.join(map(str, sizes)):<14}{m:>7}{r['trainer']:>10.1f}"
-              f"{r['naive']:>10.1f}{ratio:>7.2f}{targets[name]:>8.1f}{torch_cols}"
-              f"{r['grid_ms']:>11.2f} ms")
+        torch_cols = (
+            f"{r['torch']:>9.1f}{r['torch'] / r['naive']:>12.2f}"
+            if "torch" in r
+            else f"{'-':>9}{'-':>12}"
+        )
+        print(
+            f"{name:<4}{'-'.join(map(str, sizes)):<14}{m:>7}{r['trainer']:>10.1f}"
+            f"{r['naive']:>10.1f}{ratio:>7.2f}{targets[name]:>8.1f}{torch_cols}"
+            f"{r['grid_ms']:>11.2f} ms"
+        )
     if "L" in results:
         peak = matmul_peak()
         r = results["L"]
-        print(f"L: trainer {r['flops'] * r['trainer'] / 1e9:.1f} GFLOP/s, naive "
-              f"{r['flops'] * r['naive'] / 1e9:.1f} GFLOP/s (training matmuls only), "
-              f"machine float64 matmul peak {peak:.1f} GFLOP/s")
+        print(
+            f"L: trainer {r['flops'] * r['trainer'] / 1e9:.1f} GFLOP/s, naive "
+            f"{r['flops'] * r['naive'] / 1e9:.1f} GFLOP/s (training matmuls only), "
+            f"machine float64 matmul peak {peak:.1f} GFLOP/s"
+        )
 
 
 if __name__ == "__main__":

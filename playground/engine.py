@@ -296,8 +296,8 @@ def backward(
             if k > 1:
                 act = ACTIVATIONS[names[k - 2]]
                 back = params[f"W{k}"].T @ dZ  # (nk-1, m)
-                grads[f"dZ{k - 1}"] = back if act.identity_df else back * act.df_from_a(
-                    cache[f"A{k - 1}"]
+                grads[f"dZ{k - 1}"] = (
+                    back if act.identity_df else back * act.df_from_a(cache[f"A{k - 1}"])
                 )
     return grads
 

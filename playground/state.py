@@ -176,8 +176,10 @@ def _layers(hidden: str | None, acts: str | None, problems: list[str]):
             sizes = tuple(int(p) for p in parts)
         except ValueError:
             sizes = None
-        if not sizes or not 1 <= len(sizes) <= MAX_LAYERS or not all(
-            1 <= n <= MAX_UNITS for n in sizes
+        if (
+            not sizes
+            or not 1 <= len(sizes) <= MAX_LAYERS
+            or not all(1 <= n <= MAX_UNITS for n in sizes)
         ):
             problems.append(
                 f"hidden: {hidden[:60]!r} is not 1-{MAX_LAYERS} layer sizes of 1-{MAX_UNITS}"

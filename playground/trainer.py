@@ -66,8 +66,9 @@ class Data:
 def csv_data(csv: datasets.CSVData, train_ratio: float, seed: int) -> Data:
     """Split a user's CSV (see ``datasets.load_csv``); its columns are the input features."""
     X_train, Y_train, X_test, Y_test = datasets.train_test_split(csv.X, csv.Y, train_ratio, seed)
-    return Data(X_train, Y_train, X_test, Y_test, X_train[:2], X_test[:2], csv.feature_names,
-                source="csv")
+    return Data(
+        X_train, Y_train, X_test, Y_test, X_train[:2], X_test[:2], csv.feature_names, source="csv"
+    )
 
 
 def make_data(config: Config) -> Data:

@@ -45,7 +45,8 @@ def test_fastest_setting_reaches_a_thousand_epochs_per_second_in_plan():
     # With the default network's measured cost (well under 1 ms per epoch), one second of
     # frames at FRAME_SECONDS plans at least 1,000 epochs on the "max" setting.
     p = live.Pacer(seconds_per_epoch=4e-4)
-    total = sum(p.plan(None, now=i * live.FRAME_SECONDS) for i in range(int(1 / live.FRAME_SECONDS)))
+    frames = int(1 / live.FRAME_SECONDS)
+    total = sum(p.plan(None, now=i * live.FRAME_SECONDS) for i in range(frames))
     assert total >= 1000
 
 
