@@ -17,6 +17,7 @@ This module imports only numpy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -409,6 +410,8 @@ class Workspace:
         self.Y_train = self.Y[:, :m]
         nL = sizes[-1]
         self._neg_sign = 1.0 - 2.0 * self.Y  # -1 for class 1, +1 for class 0
+        self._one_minus_y = 1.0 - self.Y
+        self._E = np.empty((nL, M), dtype=dt)  # exp(-ZL)
         self._measures = np.empty((2 * nL, M), dtype=dt)  # losses, then right/wrong
         self._loss, self._right = self._measures[:nL], self._measures[nL:]
         self._tmp = np.empty((nL, M), dtype=dt)
@@ -458,8 +461,14 @@ class Workspace:
     def forward_layer(self, k: int) -> None:
         """``Zk = Wk A(k-1) + Bk`` (one product with ``[Wk | Bk]``) and ``Ak = fk(Zk)``."""
         Z = np.matmul(self.Wb[k], self.A[k - 1], out=self.Z[k])  # (nk, M)
-        f = _sigmoid if k == self.L else _f(self.activations[k - 1])
-        f(Z, out=self.act[k])
+        if k < self.L:
+            _f(self.activations[k - 1])(Z, out=self.act[k])
+            return
+        # AL = sigmoid(ZL) = 1 / (1 + E) with E = exp(-ZL) kept for the cost (see measure).
+        E = np.negative(Z, out=self._E)
+        np.exp(E, out=E)
+        np.add(E, 1.0, out=self.act[k])
+        np.reciprocal(self.act[k], out=self.act[k])
 
     def forward(self) -> None:
         for k in range(1, self.L + 1):
@@ -468,21 +477,23 @@ class Workspace:
     def measure(self) -> tuple[Array, Array]:
         """Cost and accuracy of the current forward pass: ``([train, test], [train, test])``.
 
-        The labels are 0/1, so with ``s = 2y - 1`` each loss ``softplus(z) - y z`` (see
-        ``cost``) is ``softplus(-s z) = max(-s z, 0) + log1p(exp(-|z|))``, and a prediction is
-        right where ``-s z < 0``. All from ``ZL``, over all M columns, split by ``reduceat``.
-        With ``l2 > 0`` the training cost includes the penalty; the test cost is the data loss.
+        Each loss is ``softplus(z) - y z`` (see ``cost``). With ``E = exp(-z)`` from the
+        forward pass, ``softplus(z) = log1p(E) + z``, so the loss is ``log1p(E) + (1 - y) z``:
+        one transcendental call. Where ``E`` overflowed (``z < -709``) the stable form
+        ``max(z, 0) + log1p(exp(-|z|)) - y z`` is used instead. A prediction is right where
+        ``(2y - 1) z > 0``. Train and test are split by ``reduceat``. With ``l2 > 0`` the
+        training cost includes the penalty; the test cost is the data loss.
         """
         ZL, loss, t = self.Z[self.L], self._loss, self._tmp
-        np.abs(ZL, out=loss)
-        np.negative(loss, out=loss)
-        np.exp(loss, out=loss)
-        np.log1p(loss, out=loss)  # log1p(exp(-|z|))
-        np.multiply(self._neg_sign, ZL, out=t)  # -s z
-        np.less(t, 0.0, out=self._right)
-        np.maximum(t, 0.0, out=t)
+        np.log1p(self._E, out=loss)
+        np.multiply(self._one_minus_y, ZL, out=t)
         loss += t
+        np.multiply(self._neg_sign, ZL, out=t)  # -(2y - 1) z
+        np.less(t, 0.0, out=self._right)
         sums = np.add.reduceat(self._measures, self._split, axis=1)  # (2 nL, 1 or 2)
+        if not math.isfinite(sums[: len(loss)].sum()):
+            loss[...] = _softplus(ZL) - self.Y * ZL
+            sums = np.add.reduceat(self._measures, self._split, axis=1)
         sums /= self._counts
         nL = self.sizes[-1]
         J, acc = (sums[0], sums[1]) if nL == 1 else (sums[:nL].sum(0), sums[nL:].mean(0))

@@ -147,6 +147,8 @@ class Trainer:
         self.alpha = float(config.alpha)
         self.data = data if data is not None else make_data(config)
         d = self.data
+        if d.X_test.shape[1] < 1 or d.X_train.shape[1] < 1:
+            raise ValueError("the data needs at least one training and one test column")
         self.layer_sizes = (d.X_train.shape[0], *config.hidden, d.Y_train.shape[0])
         self.m = d.X_train.shape[1]
         self.ws = engine.Workspace(
@@ -169,8 +171,9 @@ class Trainer:
         per_snapshot = self.ws.theta.nbytes
         count = max(SNAPSHOT_COUNT[0], min(SNAPSHOT_COUNT[1], SNAPSHOT_BYTES // per_snapshot))
         self._snaps = _Thinned(count, self.ws.theta.size, dtype=self.ws.theta.dtype)
-        self._last = np.full(len(self.columns), np.nan)
-        self._norms = np.empty(4 * self.L)
+        self._last = np.full(len(self.columns), np.nan)  # the newest recorded row
+        self._row = np.zeros(len(self.columns))  # the row being measured
+        self._row_norms = self._row[5:]
         self.ws.forward()
         self._measure_and_record()
 
@@ -225,19 +228,18 @@ class Trainer:
 
         Returns False (and records nothing) when anything is non-finite.
         """
-        ws = self.ws
+        ws, row = self.ws, self._row
         J, acc = ws.measure()
         ws.backward()
-        norms = ws.norms(out=self._norms)
-        if not math.isfinite(float(J.sum()) + float(norms.sum())):
+        ws.norms(out=self._row_norms)
+        row[1 : 1 + len(J)] = J
+        row[3 : 3 + len(acc)] = acc
+        if not math.isfinite(row[1:].sum()):
             return False
         if not record:
             return True
-        row = self._last
         row[0] = self.epoch
-        row[1 : 1 + len(J)] = J
-        row[3 : 3 + len(acc)] = acc
-        row[5:] = norms
+        np.copyto(self._last, row)
         if self._hist.wants(self.epoch):
             slot = self._hist.slot(self.epoch)
             if slot is not None:
