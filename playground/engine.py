@@ -256,14 +256,15 @@ def cost(
     """The notes' cost ``-1/m sum(y log a + (1-y) log(1-a))``, summed over output units.
 
     Computed from ``ZL`` rather than ``AL``: with ``a = sigmoid(z)``, ``-log a = softplus(-z)``
-    and ``-log(1-a) = softplus(z)``, so each loss is ``softplus(z) - y z``, finite and accurate
-    even where ``AL`` rounds to exactly 0 or 1. With ``l2 > 0`` adds ``l2/(2m) sum ||Wk||^2``.
+    and ``-log(1-a) = softplus(z)``, so each loss is ``y softplus(-z) + (1-y) softplus(z)``
+    (``= softplus(z) - y z``), finite and accurate even where ``AL`` rounds to exactly 0 or 1.
+    With ``l2 > 0`` adds ``l2/(2m) sum ||Wk||^2``.
     """
     L = max(int(k[1:]) for k in cache if k.startswith("Z"))
     ZL = cache[f"Z{L}"]
     m = ZL.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):
-        J = float(np.sum(_softplus(ZL) - Y * ZL) / m)
+        J = float(np.sum(Y * _softplus(-ZL) + (1 - Y) * _softplus(ZL)) / m)
         if l2 and params is not None:
             J += l2 / (2 * m) * sum(float(np.sum(params[f"W{k}"] ** 2)) for k in range(1, L + 1))
     return J
