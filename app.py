@@ -17,6 +17,7 @@ st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="w
 UPLOAD = "upload CSV"
 STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
+MODES = ("Train", "Replay")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -253,12 +254,12 @@ def export_section() -> None:
     )
 
 
-def draw_views(t: Trainer) -> None:
-    """Metrics and charts of the current network."""
+def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
+    """Metrics and charts of the network at ``frame`` (the current state, or a replayed one)."""
     s = st.session_state
-    row = t.last
+    row = frame.row
     m = st.columns(5)
-    m[0].metric("Epoch", f"{t.epoch:,}")
+    m[0].metric("Epoch", f"{frame.epoch:,}")
     m[1].metric("Cost", f"{row['train_cost']:.4f}")
     m[2].metric("Test cost", f"{row['test_cost']:.4f}")
     m[3].metric("Train accuracy", f"{row['train_acc']:.1%}")
@@ -269,7 +270,7 @@ def draw_views(t: Trainer) -> None:
     d = t.data
     with left:
         if d.P_train.shape[0] >= 2:
-            xs, ys, P = views.boundary(t)
+            xs, ys, P = views.boundary(t, frame.params)
             fig = figures.decision_boundary(
                 xs,
                 ys,
@@ -280,24 +281,26 @@ def draw_views(t: Trainer) -> None:
                 d.Y_test,
                 show_test=s.show_test,
                 discretize=s.discretize,
-                point_size=views.point_error(t) if s.point_error else None,
+                point_size=views.point_error(frame) if s.point_error else None,
                 template=tpl,
                 height=460,
             )
-            show(fig, "boundary")
+            show(fig, key + "boundary")
         else:
             st.info("The decision boundary needs two input columns.")
     with right:
         show(
-            figures.cost_curve(t.history, log_y=s.log_cost, title="Cost", template=tpl, height=460),
-            "cost",
+            figures.cost_curve(
+                frame.history, log_y=s.log_cost, title="Cost", template=tpl, height=460
+            ),
+            key + "cost",
         )
 
     c1, c2 = st.columns([2, 3])
     c1.segmented_control("View", VIEWS, key="view", required=True)
     if s.view != "Gradients":
         c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind", required=True)
-    params, grads = t.params, t.grads
+    params, grads = frame.params, frame.grads
     if s.view == "Network":
         fig = figures.network_graph(
             t.layer_sizes,
@@ -309,19 +312,20 @@ def draw_views(t: Trainer) -> None:
             title=f"The network: {KINDS[s.kind]}",
             template=tpl,
         )
-        show(fig, "network")
+        show(fig, key + "network")
     elif s.view == "Weights":
         mats = views.matrices(params, grads, t.alpha, s.kind)
         mats.update(views.biases(params, grads, t.alpha, s.kind))
         show(
-            figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520), "weights"
+            figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520),
+            key + "weights",
         )
     else:
         g1, g2 = st.columns(2)
         with g1:
-            show(figures.gradient_norms(t.history, template=tpl), "grad_norms")
+            show(figures.gradient_norms(frame.history, template=tpl), key + "grad_norms")
         with g2:
-            show(figures.gradient_heatmaps(grads, template=tpl), "grad_maps")
+            show(figures.gradient_heatmaps(grads, template=tpl), key + "grad_maps")
 
 
 def live_view() -> None:
@@ -376,11 +380,51 @@ def live_view() -> None:
         st.error(t.message)
     elif s.notice:
         st.info(s.notice)
-    draw_views(t)
+    draw_views(t, views.current_frame(t))
     if not s.playing:
-        st.query_params.from_dict(state.config_to_query(t.config.replace(alpha=t.alpha), t.epoch))
+        query = state.config_to_query(t.config.replace(alpha=t.alpha), t.epoch)
+        if s.present:
+            query["present"] = "1"
+        st.query_params.from_dict(query)
     if s.pop("full_rerun", False):
         st.rerun(scope="app")
+
+
+def replay_view() -> None:
+    """A timeline over the trainer's snapshots: every view as it was at that epoch."""
+    t = st.session_state.trainer
+    epochs = [int(e) for e in t.snapshot_epochs]
+    if len(epochs) < 2:
+        st.info("Train a few epochs in the Train tab first; then replay them here.")
+        return
+    if st.session_state.get("replay_epoch") not in epochs:
+        st.session_state.replay_epoch = epochs[-1]
+    st.select_slider(
+        "Epoch to replay",
+        epochs,
+        key="replay_epoch",
+        help=f"{len(epochs)} snapshots recorded (thinned evenly as training goes on).",
+    )
+    draw_views(t, views.replay_frame(t, st.session_state.replay_epoch), key="replay_")
+
+
+def present_style() -> None:
+    """Presentation mode: no sidebar, larger type (a fixed style sheet of ours)."""
+    st.html(
+        "<style>"
+        "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl']"
+        "{display: none !important;}"
+        "html {font-size: 22px;}"
+        "[data-testid='stMetricValue'] {font-size: 3rem;}"
+        ".block-container {max-width: 100%; padding: 1.5rem 2rem;}"
+        "</style>"
+    )
+
+
+def on_mode() -> None:
+    s = st.session_state
+    if s.mode != "Train":
+        s.playing = False
 
 
 def main() -> None:
@@ -389,6 +433,10 @@ def main() -> None:
     s.setdefault("step_size", 1)
     s.setdefault("view", "Network")
     s.setdefault("kind", "W")
+    s.setdefault("mode", "Train")
+    s.setdefault("present", st.query_params.get("present") == "1")
+    if s.present:
+        present_style()
     st.title("Backprop Playground")
     st.caption(
         "A network with hidden layers f1, f2, … and a sigmoid output learns by the notes' "
@@ -400,7 +448,15 @@ def main() -> None:
     sidebar()
     sync_trainer(widget_config())
     export_section()
-    st.fragment(live_view, run_every=live.FRAME_SECONDS if s.playing else None)()
+    top = st.columns([5, 1])
+    top[0].segmented_control(
+        "Mode", MODES, key="mode", required=True, on_change=on_mode, label_visibility="collapsed"
+    )
+    top[1].toggle("Presentation", key="present", help="Hide the controls, enlarge the type.")
+    if s.mode == "Train":
+        st.fragment(live_view, run_every=live.FRAME_SECONDS if s.playing else None)()
+    elif s.mode == "Replay":
+        replay_view()
 
 
 if __name__ == "__main__":

@@ -3,10 +3,43 @@ hidden unit's activation map, and the update matrices. numpy only; no plotting h
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pandas as pd
 
 from playground import datasets, engine
 from playground.trainer import Trainer
+
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """One moment of a run, as every view draws it."""
+
+    epoch: int
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]  # dZk (training columns), dWk, dBk at ``params``
+    row: dict[str, float]  # the history row: costs, accuracies, norms
+    history: pd.DataFrame  # the history up to ``epoch``
+
+
+def current_frame(trainer: Trainer) -> Frame:
+    return Frame(trainer.epoch, trainer.params, trainer.grads, trainer.last, trainer.history)
+
+
+def replay_frame(trainer: Trainer, epoch: int) -> Frame:
+    """The run as it was at the recorded snapshot nearest ``epoch`` (at or before it): its
+    parameters, their gradients recomputed on the training data, and the history so far."""
+    snaps = trainer.snapshot_epochs
+    at = int(snaps[max(0, np.searchsorted(snaps, epoch, side="right") - 1)])
+    params = trainer.snapshot(at)
+    d, acts = trainer.data, trainer.config.activations
+    cache = engine.forward(params, d.X_train, acts)
+    grads = engine.backward(params, cache, d.Y_train, acts, trainer.config.l2)
+    history = trainer.history
+    history = history[history["epoch"] <= at]
+    row = history.iloc[-1].to_dict()
+    return Frame(at, params, grads, row, history)
 
 
 def grid(P: np.ndarray, n: int = 100, pad: float = 0.5):
@@ -75,6 +108,7 @@ def biases(params, grads, alpha: float, kind: str) -> dict[str, np.ndarray]:
     return {f"-α·dB{k}": -alpha * grads[f"dB{k}"] for k in range(1, L + 1)}
 
 
-def point_error(trainer: Trainer) -> np.ndarray:
+def point_error(frame: Frame) -> np.ndarray:
     """``|dZL|`` of each training point (m,): how wrong the network is about it."""
-    return np.abs(trainer.ws.dZ[trainer.L]).sum(axis=0)
+    L = engine.n_layers(frame.params)
+    return np.abs(frame.grads[f"dZ{L}"]).sum(axis=0)
