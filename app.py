@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from playground import datasets, export, figures, live, state, views
+from playground import datasets, export, figures, live, notes, state, views
 from playground.trainer import Trainer, csv_data
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
@@ -17,7 +17,7 @@ st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="w
 UPLOAD = "upload CSV"
 STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
-MODES = ("Train", "Replay")
+MODES = ("Train", "Equations", "Replay")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -408,6 +408,98 @@ def replay_view() -> None:
     draw_views(t, views.replay_frame(t, st.session_state.replay_epoch), key="replay_")
 
 
+def on_stage() -> None:
+    s = st.session_state
+    staged = staged_step()
+    staged.advance()
+    s.stage_note = staged.current.title if staged.current else ""
+
+
+def staged_step() -> notes.StagedStep:
+    """The session's stage-by-stage epoch, rebuilt when the trainer is replaced."""
+    s = st.session_state
+    if s.get("staged") is None or s.staged.trainer is not s.trainer:
+        s.staged = notes.StagedStep(s.trainer)
+    return s.staged
+
+
+def equations_view() -> None:
+    """The notes' equations with the current shapes and numbers, and a staged epoch."""
+    s = st.session_state
+    t = s.trainer
+    staged = staged_step()
+    current = staged.current
+    done = staged.position  # stages run so far in this epoch
+    c = st.columns([1.2, 3])
+    c[0].button(
+        "Next stage",
+        key="next_stage",
+        on_click=on_stage,
+        type="primary",
+        icon=":material/skip_next:",
+        width="stretch",
+        shortcut="Right",
+        disabled=t.diverged,
+    )
+    titles = [stage.title for stage in staged.stages]
+    c[1].progress(
+        done / len(titles),
+        text=f"Epoch {t.epoch}: stage {done} of {len(titles)}"
+        + (f" — {current.title}" if current else " — press Next stage to start the forward pass"),
+    )
+    if t.config.batch_size is not None:
+        st.caption("Mini-batch runs: the update stage trains one whole epoch of mini-batches.")
+    active = set(current.equation_keys) if current else set()
+    produced = staged.produced() if current else {}
+    left, right = st.columns([3, 2])
+    with left:
+        section = None
+        for eq in notes.equations(t):
+            if eq.section != section:
+                section = eq.section
+                st.subheader(section)
+            if eq.key in active:
+                with st.container(border=True):
+                    st.markdown(f"**▶ {current.title}**")
+                    st.latex(eq.latex)
+                    for name in eq.names:
+                        if name in produced:
+                            st.latex(notes.matrix_view(name, produced[name]).display)
+            else:
+                st.latex(eq.latex)
+                with st.expander("values", expanded=False):
+                    for view in eq.values.values():
+                        st.latex(view.display)
+    with right:
+        st.subheader("Shape ledger")
+        st.dataframe(notes.shape_ledger(t), hide_index=True, width="stretch")
+        st.caption(
+            "Every matrix of the last step, in the notes' orientation; each dWk must have the "
+            "shape of Wk for Wk − α·dWk to make sense."
+        )
+        layer = current.layer if current else None
+        params, grads = t.params, t.grads
+        show(
+            figures.network_graph(
+                t.layer_sizes,
+                views.matrices(params, grads, t.alpha, "W"),
+                biases=views.biases(params, grads, t.alpha, "W"),
+                activations=t.config.activations,
+                title="The network" + (f": layer {layer}" if layer else ""),
+                template=template(),
+                height=420,
+            ),
+            "eq_network",
+        )
+        pick = st.selectbox(
+            "Heatmap of", ["W1", *[f"dW{k}" for k in range(1, t.L + 1)]], key="eq_heatmap"
+        )
+        mats = {**params, **grads}
+        show(
+            figures.matrix_heatmaps({pick: mats[pick]}, template=template(), height=320), "eq_heat"
+        )
+
+
 def present_style() -> None:
     """Presentation mode: no sidebar, larger type (a fixed style sheet of ours)."""
     st.html(
@@ -455,6 +547,8 @@ def main() -> None:
     top[1].toggle("Presentation", key="present", help="Hide the controls, enlarge the type.")
     if s.mode == "Train":
         st.fragment(live_view, run_every=live.FRAME_SECONDS if s.playing else None)()
+    elif s.mode == "Equations":
+        equations_view()
     elif s.mode == "Replay":
         replay_view()
 

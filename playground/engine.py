@@ -419,6 +419,7 @@ class Workspace:
         self._split = np.array([0, m] if self.has_test else [0], dtype=np.intp)
         self._counts = np.array([m, M - m] if self.has_test else [m], dtype=np.float64)
         self.inv_m = 1.0 / m
+        self.grads_ready = True  # False between a backward_layer and finish_gradients
 
     # -- parameters ------------------------------------------------------------------------
 
@@ -509,6 +510,7 @@ class Workspace:
         ``dZL = AL - Y`` is formed first. The factor ``1/m`` of ``dWk`` and ``dBk`` is applied to
         all gradients at once in ``finish_gradients``.
         """
+        self.grads_ready = False
         if k == self.L:
             np.subtract(self.act_train[k], self.Y_train, out=self.dZ[k])  # dZL = AL - Y
         dZ = self.dZ[k]
@@ -522,6 +524,7 @@ class Workspace:
     def finish_gradients(self) -> None:
         """Scale by ``1/m`` (and add ``l2/m Wk`` when regularising)."""
         self.grad *= self.inv_m
+        self.grads_ready = True
         if self.l2:
             for k in range(1, self.L + 1):
                 self.dW[k] += (self.l2 * self.inv_m) * self.W[k]

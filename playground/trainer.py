@@ -187,6 +187,8 @@ class Trainer:
         ws, alpha = self.ws, self.alpha
         full_batch = self.config.batch_size is None or self.config.batch_size >= self.m
         with np.errstate(all="ignore"):
+            if not ws.grads_ready:  # a staged backward was left half done: finish it first
+                ws.backward()
             for _ in range(int(epochs)):
                 if full_batch:
                     ws.apply_update(alpha)

@@ -231,3 +231,36 @@ def test_upload_choice_without_file_keeps_a_working_page(at):
     at.sidebar.selectbox(key="dataset").set_value("upload CSV").run()
     assert not at.exception
     assert any("Until a file is uploaded" in i.value for i in at.sidebar.info)
+
+
+def test_equations_mode_stages_one_epoch_exactly_like_step(at):
+    from playground.trainer import Trainer
+
+    at.segmented_control(key="mode").set_value("Equations").run()
+    assert not at.exception
+    assert any("dZ_3" in x.value and "A_3 - Y" in x.value for x in at.latex)
+    n_stages = len(at.session_state.staged.stages)
+    for _ in range(n_stages):
+        at.button(key="next_stage").click().run()
+        assert not at.exception
+    t = at.session_state.trainer
+    assert t.epoch == 1
+    reference = Trainer(t.config)
+    reference.step(1)
+    for name, value in reference.params.items():
+        np.testing.assert_array_equal(t.params[name], value)
+    ledger = at.dataframe[0].value
+    assert ledger["matches"].dropna().astype(bool).all()
+
+
+def test_replay_shows_an_earlier_epoch(at):
+    at.segmented_control(key="step_size").set_value(100).run()
+    at.button(key="step").click().run()
+    at.segmented_control(key="mode").set_value("Replay").run()
+    at.select_slider(key="replay_epoch").set_value(50).run()
+    assert metric(at, "Epoch") == "50"
+    t = at.session_state.trainer
+    assert float(metric(at, "Cost")) == pytest.approx(
+        t.history.set_index("epoch").loc[50, "train_cost"], abs=1e-4
+    )
+    assert len(at.get("plotly_chart")) == 3
