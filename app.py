@@ -9,12 +9,13 @@ import time
 
 import streamlit as st
 
-from playground import datasets, export, figures, live, notes, state, views
+from playground import datasets, export, figures, live, notes, runfile, state, views
 from playground.trainer import Trainer, csv_data
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
 
 UPLOAD = "upload CSV"
+MAX_LINK_EPOCHS = 20_000  # a shared link retrains at most this far when it is opened
 STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
 MODES = ("Train", "Equations", "Replay")
@@ -32,6 +33,21 @@ def init_state() -> None:
         return
     config, epoch, problems = state.config_from_query(st.query_params.to_dict())
     s.problems = problems
+    show_config(config)
+    s.playing = False
+    s.speed = live.DEFAULT_SPEED
+    s.pacer = live.Pacer()
+    s.notice = ""
+    s.csv = None  # (file id, CSVData) of an accepted upload
+    s.trainer_csv = None
+    s.trainer = Trainer(config)
+    if epoch:
+        s.trainer.step(min(epoch, MAX_LINK_EPOCHS))
+
+
+def show_config(config: state.Config) -> None:
+    """Set every settings widget to ``config`` (before the widgets are drawn)."""
+    s = st.session_state
     s.dataset = config.dataset
     s.n_samples = config.n_samples
     s.noise = config.noise
@@ -45,15 +61,6 @@ def init_state() -> None:
     s.alpha = _alpha_label(config.alpha)
     s.batch = "full" if config.batch_size is None else config.batch_size
     s.l2 = config.l2
-    s.playing = False
-    s.speed = live.DEFAULT_SPEED
-    s.pacer = live.Pacer()
-    s.notice = ""
-    s.csv = None  # (file id, CSVData) of an accepted upload
-    s.trainer_csv = None
-    s.trainer = Trainer(config)
-    if epoch:
-        s.trainer.step(epoch)
 
 
 def _alpha_label(alpha: float) -> str:
@@ -234,7 +241,8 @@ def template() -> str:
 
 
 def export_section() -> None:
-    t = st.session_state.trainer
+    s = st.session_state
+    t = s.trainer
     sb = st.sidebar
     sb.header("Share and export")
     sb.caption("The address bar holds this run's settings: copy it to share the same run.")
@@ -252,6 +260,40 @@ def export_section() -> None:
         mime="application/json",
         on_click="ignore",
     )
+    sb.download_button(
+        "Whole run, to continue later (.npz)",
+        data=lambda: runfile.save(t),
+        file_name=f"run-epoch-{t.epoch}.npz",
+        mime="application/octet-stream",
+        on_click="ignore",
+    )
+    sb.file_uploader(
+        "Continue a saved run",
+        type=["npz"],
+        key="run_upload",
+        on_change=on_run_upload,
+        help=f"A file saved here with the button above (at most {runfile.MAX_BYTES // 2**20} MB).",
+    )
+    if s.get("run_error"):
+        sb.error(s.run_error)
+
+
+def on_run_upload() -> None:
+    """Replace the run by an uploaded one and show its settings."""
+    s = st.session_state
+    upload = s.run_upload
+    s.run_error = ""
+    if upload is None:
+        return
+    try:
+        t = runfile.load(upload.getvalue())
+    except runfile.RunFileError as err:
+        s.run_error = str(err)
+        return
+    show_config(t.config.replace(alpha=t.alpha))
+    s.trainer, s.trainer_csv, s.playing = t, None, False
+    s.pacer.reset()
+    s.notice = f"Loaded a saved run at epoch {t.epoch}; Step or Play continues it."
 
 
 def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
