@@ -339,6 +339,10 @@ class Workspace:
 
     Stages, in the order of one epoch (``step``): ``apply_update(alpha)``,
     ``forward_layer(1..L)``, ``measure()``, ``backward_layer(L..1)``, ``finish_gradients()``.
+
+    The stages let ``exp`` overflow to ``inf`` where that gives the right limit, and leave the
+    warning to the caller: run them under ``np.errstate(over="ignore", invalid="ignore")``
+    (``Trainer.step`` enters it once per call, not once per epoch).
     """
 
     def __init__(
@@ -411,11 +415,10 @@ class Workspace:
         self.Y_train = self.Y[:, :m]
         nL = sizes[-1]
         self._neg_sign = 1.0 - 2.0 * self.Y  # -1 for class 1, +1 for class 0
-        self._one_minus_y = 1.0 - self.Y
-        self._E = np.empty((nL, M), dtype=dt)  # exp(-ZL)
+        self._label = self.Y > 0.5
+        self._predicted = np.empty((nL, M), dtype=bool)
         self._measures = np.empty((2 * nL, M), dtype=dt)  # losses, then right/wrong
         self._loss, self._right = self._measures[:nL], self._measures[nL:]
-        self._tmp = np.empty((nL, M), dtype=dt)
         self._split = np.array([0, m] if self.has_test else [0], dtype=np.intp)
         self._counts = np.array([m, M - m] if self.has_test else [m], dtype=np.float64)
         self.inv_m = 1.0 / m
@@ -463,14 +466,8 @@ class Workspace:
     def forward_layer(self, k: int) -> None:
         """``Zk = Wk A(k-1) + Bk`` (one product with ``[Wk | Bk]``) and ``Ak = fk(Zk)``."""
         Z = np.matmul(self.Wb[k], self.A[k - 1], out=self.Z[k])  # (nk, M)
-        if k < self.L:
-            _f(self.activations[k - 1])(Z, out=self.act[k])
-            return
-        # AL = sigmoid(ZL) = 1 / (1 + E) with E = exp(-ZL) kept for the cost (see measure).
-        E = np.negative(Z, out=self._E)
-        np.exp(E, out=E)
-        np.add(E, 1.0, out=self.act[k])
-        np.reciprocal(self.act[k], out=self.act[k])
+        f = _sigmoid if k == self.L else _f(self.activations[k - 1])
+        f(Z, out=self.act[k])
 
     def forward(self) -> None:
         for k in range(1, self.L + 1):
@@ -479,22 +476,22 @@ class Workspace:
     def measure(self) -> tuple[Array, Array]:
         """Cost and accuracy of the current forward pass: ``([train, test], [train, test])``.
 
-        Each loss is ``softplus(z) - y z`` (see ``cost``). With ``E = exp(-z)`` from the
-        forward pass, ``softplus(z) = log1p(E) + z``, so the loss is ``log1p(E) + (1 - y) z``:
-        one transcendental call. Where ``E`` overflowed (``z < -709``) the stable form
-        ``max(z, 0) + log1p(exp(-|z|)) - y z`` is used instead. A prediction is right where
-        ``(2y - 1) z > 0``. Train and test are split by ``reduceat``. With ``l2 > 0`` the
-        training cost includes the penalty; the test cost is the data loss.
+        The labels are 0/1, so with ``t = -(2y - 1) z`` each loss (see ``cost``) is
+        ``softplus(t) = log1p(exp(t))``: accurate for every ``t`` up to where ``exp`` overflows
+        (``t > 709``, a hopelessly wrong point), where the stable form
+        ``max(t, 0) + log1p(exp(-|t|))`` takes over. A prediction is class 1 where ``z > 0``
+        (``AL > 0.5``). Train and test are split by ``reduceat``. With ``l2 > 0`` the training
+        cost includes the penalty; the test cost is the data loss.
         """
-        ZL, loss, t = self.Z[self.L], self._loss, self._tmp
-        np.log1p(self._E, out=loss)
-        np.multiply(self._one_minus_y, ZL, out=t)
-        loss += t
-        np.multiply(self._neg_sign, ZL, out=t)  # -(2y - 1) z
-        np.less(t, 0.0, out=self._right)
+        ZL, loss = self.Z[self.L], self._loss
+        np.multiply(self._neg_sign, ZL, out=loss)  # t = -(2y - 1) z
+        np.exp(loss, out=loss)
+        np.log1p(loss, out=loss)
+        np.greater(ZL, 0.0, out=self._predicted)
+        np.equal(self._predicted, self._label, out=self._right)
         sums = np.add.reduceat(self._measures, self._split, axis=1)  # (2 nL, 1 or 2)
         if not math.isfinite(sums[: len(loss)].sum()):
-            loss[...] = _softplus(ZL) - self.Y * ZL
+            loss[...] = _softplus(self._neg_sign * ZL)
             sums = np.add.reduceat(self._measures, self._split, axis=1)
         sums /= self._counts
         nL = self.sizes[-1]

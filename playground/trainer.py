@@ -174,8 +174,9 @@ class Trainer:
         self._last = np.full(len(self.columns), np.nan)  # the newest recorded row
         self._row = np.zeros(len(self.columns))  # the row being measured
         self._row_norms = self._row[5:]
-        self.ws.forward()
-        self._measure_and_record()
+        with np.errstate(all="ignore"):
+            self.ws.forward()
+            self._measure_and_record()
 
     # -- training ----------------------------------------------------------------------------
 
@@ -300,7 +301,7 @@ class Trainer:
         """Bytes held by the history, the snapshots and the workspace buffers."""
         ws = self.ws
         arrays = [self._hist.rows, self._snaps.rows, ws.previous, ws._both, ws._scratch]
-        arrays += [*ws.A, *ws.Z[1:], *ws.dZ[1:], *ws._deriv[1:], ws._measures, ws._tmp]
+        arrays += [*ws.A, *ws.Z[1:], *ws.dZ[1:], *ws._deriv[1:], ws._measures, ws.Y, ws._neg_sign]
         return int(sum(a.nbytes for a in arrays))
 
 

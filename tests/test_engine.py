@@ -1,0 +1,773 @@
+"""Tests for playground.engine: gradients against central differences, a worked example by hand,
+activations, initialisation, numerical safety, and the Workspace held to the functional API."""
+
+from __future__ import annotations
+
+import ast
+import math
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from playground import engine
+from playground.engine import (
+    ACTIVATIONS,
+    LEAKY_SLOPE,
+    Workspace,
+    backward,
+    cost,
+    forward,
+    init_params,
+    update,
+)
+
+ACTS = sorted(ACTIVATIONS)
+HIDDEN_SIZES = (4, 3, 5, 4)  # hidden layer sizes used by the gradient checks, by depth
+H = 1e-6  # central-difference step
+GRAD_RTOL = 1e-6  # ||num - bp|| / (||num|| + ||bp||)
+KINK_MARGIN = 1e-3  # hidden |Z| kept this far from relu's kink at 0
+
+
+def close(expected, rel: float):
+    """``pytest.approx`` with a relative tolerance only (approx adds abs=1e-12 otherwise)."""
+    return pytest.approx(expected, rel=rel, abs=0)
+
+
+def relative_error(a, b) -> float:
+    a, b = np.ravel(a), np.ravel(b)
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def out_name(params) -> str:
+    return f"A{engine.n_layers(params)}"
+
+
+def sigmoid_exact(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def softplus_exact(z: float) -> float:
+    """log(1 + e^z), written so it never overflows."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+# ---------------------------------------------------------------------------------------------
+# A small random problem for the gradient checks
+# ---------------------------------------------------------------------------------------------
+
+
+def make_problem(acts: tuple[str, ...], n_out: int, seed: int):
+    """Perturbed params, data ``X (3, 7)`` and labels ``Y (n_out, 7)`` with every hidden |Z|
+    at least KINK_MARGIN from 0 and every relu unit live.
+
+    Tries seeds from ``seed`` on; fails loudly rather than silently checking at a kink.
+    """
+    m = 7
+    sizes = (3, *HIDDEN_SIZES[: len(acts)], n_out)
+    for attempt in range(seed, seed + 50):
+        rng = np.random.default_rng(attempt)
+        params = init_params(sizes, seed=attempt, method="xavier")
+        for k in range(1, len(sizes)):
+            params[f"W{k}"] = params[f"W{k}"] + 0.3 * rng.standard_normal(params[f"W{k}"].shape)
+            params[f"B{k}"] = 0.2 + 0.3 * rng.standard_normal(params[f"B{k}"].shape)
+        X = rng.standard_normal((3, m))
+        Y = (rng.random((n_out, m)) < 0.5).astype(float)
+        Y[:, 0], Y[:, 1] = 0.0, 1.0  # both classes in every output row
+        cache = forward(params, X, acts)
+        hidden_Z = [cache[f"Z{k}"] for k in range(1, len(acts) + 1)]
+        far_from_kinks = min(np.abs(Z).min() for Z in hidden_Z) > KINK_MARGIN
+        alive = all(  # every relu unit fires for some example
+            (Z > 0).any(axis=1).all() for Z, a in zip(hidden_Z, acts, strict=True) if "relu" in a
+        )
+        if far_from_kinks and alive:
+            return params, X, Y
+    raise AssertionError("no random problem away from the relu kinks")  # pragma: no cover
+
+
+def total_cost(params, X, Y, acts, l2) -> float:
+    return cost(forward(params, X, acts), Y, params, l2)
+
+
+def numeric_param_grads(params, X, Y, acts, l2) -> dict[str, np.ndarray]:
+    """d cost / d P for every entry of every parameter, by central differences."""
+    grads = {}
+    for name, P in params.items():
+        G = np.zeros_like(P)
+        for idx in np.ndindex(P.shape):
+            old = P[idx]
+            P[idx] = old + H
+            up = total_cost(params, X, Y, acts, l2)
+            P[idx] = old - H
+            down = total_cost(params, X, Y, acts, l2)
+            P[idx] = old
+            G[idx] = (up - down) / (2 * H)
+        grads[f"d{name}"] = G
+    return grads
+
+
+def cost_from_Z(params, cache, k: int, Zk, Y, acts, l2) -> float:
+    """The cost when layer k's pre-activation is replaced by ``Zk`` (the forward pass resumed)."""
+    L = engine.n_layers(params)
+    A = 1.0 / (1.0 + np.exp(-Zk)) if k == L else ACTIVATIONS[acts[k - 1]].f(Zk)
+    resumed = {f"Z{k}": Zk, f"A{k}": A}
+    for j in range(k + 1, L + 1):
+        Z = params[f"W{j}"] @ A + params[f"B{j}"]
+        A = 1.0 / (1.0 + np.exp(-Z)) if j == L else ACTIVATIONS[acts[j - 1]].f(Z)
+        resumed[f"Z{j}"], resumed[f"A{j}"] = Z, A
+    return cost(resumed, Y, params, l2)
+
+
+def numeric_dZ(params, X, Y, acts, l2, k: int) -> np.ndarray:
+    """m * d cost / d Zk, which the notes call dZk, by central differences."""
+    cache = forward(params, X, acts)
+    Zk = cache[f"Z{k}"].copy()
+    m = X.shape[1]
+    G = np.zeros_like(Zk)
+    for idx in np.ndindex(Zk.shape):
+        old = Zk[idx]
+        Zk[idx] = old + H
+        up = cost_from_Z(params, cache, k, Zk, Y, acts, l2)
+        Zk[idx] = old - H
+        down = cost_from_Z(params, cache, k, Zk, Y, acts, l2)
+        Zk[idx] = old
+        G[idx] = (up - down) / (2 * H)
+    return m * G
+
+
+GRAD_CASES = [
+    pytest.param(act, depth, n_out, l2, id=f"{act}-depth{depth}-out{n_out}-l2={l2:g}")
+    for act in ACTS
+    for depth in (1, 2, 3, 4)
+    for n_out in (1, 3)
+    for l2 in (0.0, 0.7)
+]
+
+
+@pytest.mark.parametrize(("act", "depth", "n_out", "l2"), GRAD_CASES)
+def test_gradient_check(act, depth, n_out, l2):
+    acts = (act,) * depth
+    params, X, Y = make_problem(acts, n_out, seed=10 * depth + n_out)
+    cache = forward(params, X, acts)
+    bp = backward(params, cache, Y, acts, l2)
+    num = numeric_param_grads(params, X, Y, acts, l2)
+
+    names = sorted(num)
+    assert set(names) <= set(bp)
+    flat_num = np.concatenate([num[n].ravel() for n in names])
+    flat_bp = np.concatenate([bp[n].ravel() for n in names])
+    assert np.linalg.norm(flat_num) > 1e-3  # the check is not comparing zeros with zeros
+    assert relative_error(flat_num, flat_bp) < GRAD_RTOL
+    for n in names:  # and no single layer hides in the total
+        assert bp[n].shape == num[n].shape
+        np.testing.assert_allclose(bp[n], num[n], rtol=0, atol=1e-7 * (1 + np.abs(num[n]).max()))
+    for k in range(1, depth + 2):
+        assert np.any(bp[f"dW{k}"] != 0), f"layer {k} gets no gradient"
+
+
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("n_out", [1, 3])
+def test_dZ_is_m_times_the_cost_gradient_in_Z(act, n_out):
+    acts = (act, act, act)
+    params, X, Y = make_problem(acts, n_out, seed=5)
+    bp = backward(params, forward(params, X, acts), Y, acts, 0.4)
+    for k in range(1, 5):
+        num = numeric_dZ(params, X, Y, acts, 0.4, k)
+        assert relative_error(num, bp[f"dZ{k}"]) < GRAD_RTOL, f"dZ{k}"
+
+
+def test_l2_adds_l2_over_m_times_W_to_dW_only():
+    acts = ("tanh", "relu")
+    params, X, Y = make_problem(acts, 1, seed=3)
+    m, l2 = X.shape[1], 0.9
+    cache = forward(params, X, acts)
+    plain, reg = backward(params, cache, Y, acts), backward(params, cache, Y, acts, l2)
+    for k in range(1, 4):
+        np.testing.assert_allclose(
+            reg[f"dW{k}"] - plain[f"dW{k}"], l2 / m * params[f"W{k}"], rtol=1e-12, atol=1e-15
+        )
+        np.testing.assert_array_equal(reg[f"dB{k}"], plain[f"dB{k}"])
+        np.testing.assert_array_equal(reg[f"dZ{k}"], plain[f"dZ{k}"])
+    penalty = l2 / (2 * m) * sum(np.sum(params[f"W{k}"] ** 2) for k in range(1, 4))
+    assert cost(cache, Y, params, l2) == close(cost(cache, Y) + penalty, 1e-14)
+    assert cost(cache, Y, None, l2) == cost(cache, Y)  # no params, no penalty
+
+
+# ---------------------------------------------------------------------------------------------
+# One worked example, by hand
+# ---------------------------------------------------------------------------------------------
+
+# n0 = n1 = n2 = 2, n3 = 1, m = 2, f1 = f2 = tanh. Hand-chosen values.
+EX_X = [[1.0, -2.0], [0.5, 1.2]]
+EX_Y = [[1.0, 0.0]]
+EX_PARAMS = {
+    "W1": [[0.1, -0.2], [0.4, 0.3]],
+    "B1": [[0.05], [-0.1]],
+    "W2": [[0.5, -0.6], [-0.3, 0.8]],
+    "B2": [[0.2], [0.1]],
+    "W3": [[0.7, -0.4]],
+    "B3": [[-0.15]],
+}
+# The numbers the hand calculation below gives (12 significant digits), to read along.
+EX_VALUES = {
+    "Z1": [[0.05, -0.39], [0.45, -0.54]],
+    "A1": [[0.0499583749579, -0.371360227877], [0.42189900525, -0.492987966675]],
+    "Z2": [[-0.0281602156711, 0.310112666067], [0.422531691713, -0.182982304977]],
+    "A2": [[-0.0281527743689, 0.30053959023], [0.399061100477, -0.180967054481]],
+    "Z3": [[-0.329331382249, 0.132764534953]],
+    "A3": [[0.418403317044, 0.53314246611]],
+    "cost": 0.816520286404,
+    "dZ3": [[-0.581596682956, 0.53314246611]],
+    "dW3": [[0.0883019892439, -0.164286917022]],
+    "dB3": [[-0.0242271084229]],
+    "dZ2": [[-0.406795005267, 0.339490817297], [0.195591019866, -0.206273017442]],
+    "dW2": [[-0.0731981023387, -0.169495647893], [0.0431865021354, 0.092104886083]],
+    "dB2": [[-0.0336520939853], [-0.00534099878783]],
+    "dZ1": [[-0.261420712005, 0.199683957261], [0.329252443685, -0.279101976319]],
+    "dW1": [[-0.330394313264, 0.0544551963555], [0.443728198162, -0.0851480748703]],
+    "dB1": [[-0.030868377372], [0.0250752336829]],
+}
+
+
+def by_hand():
+    """The notes' forward pass, cost and "Complete Back Propagation" with plain floats."""
+    X, Y, P, m = EX_X, EX_Y, EX_PARAMS, 2
+
+    def linear(W, B, A):  # Zk = Wk A(k-1) + Bk, entry by entry
+        Z = []
+        for i in range(len(W)):
+            row = []
+            for c in range(m):
+                total = B[i][0]
+                for j in range(len(A)):
+                    total += W[i][j] * A[j][c]
+                row.append(total)
+            Z.append(row)
+        return Z
+
+    def dW_of(dZ, A):  # dWk = 1/m dZk A(k-1)^T
+        return [
+            [sum(dZ[i][c] * A[j][c] for c in range(m)) / m for j in range(len(A))]
+            for i in range(len(dZ))
+        ]
+
+    def dB_of(dZ):  # dBk = 1/m sum(dZk, 1)
+        return [[sum(dZ[i][c] for c in range(m)) / m] for i in range(len(dZ))]
+
+    def back(W, dZ, A):  # dZ(k-1) = Wk^T dZk * f'(Z(k-1)), with tanh' = 1 - A^2
+        out = []
+        for j in range(len(A)):
+            row = []
+            for c in range(m):
+                total = 0.0
+                for i in range(len(W)):
+                    total += W[i][j] * dZ[i][c]
+                row.append(total * (1.0 - A[j][c] ** 2))
+            out.append(row)
+        return out
+
+    v = {}
+    v["Z1"] = linear(P["W1"], P["B1"], X)
+    v["A1"] = [[math.tanh(z) for z in row] for row in v["Z1"]]
+    v["Z2"] = linear(P["W2"], P["B2"], v["A1"])
+    v["A2"] = [[math.tanh(z) for z in row] for row in v["Z2"]]
+    v["Z3"] = linear(P["W3"], P["B3"], v["A2"])
+    v["A3"] = [[1.0 / (1.0 + math.exp(-z)) for z in row] for row in v["Z3"]]
+    a, y = v["A3"][0], Y[0]
+    v["cost"] = -sum(y[i] * math.log(a[i]) + (1 - y[i]) * math.log(1 - a[i]) for i in range(m)) / m
+    v["dZ3"] = [[a[i] - y[i] for i in range(m)]]
+    v["dW3"], v["dB3"] = dW_of(v["dZ3"], v["A2"]), dB_of(v["dZ3"])
+    v["dZ2"] = back(P["W3"], v["dZ3"], v["A2"])
+    v["dW2"], v["dB2"] = dW_of(v["dZ2"], v["A1"]), dB_of(v["dZ2"])
+    v["dZ1"] = back(P["W2"], v["dZ2"], v["A1"])
+    v["dW1"], v["dB1"] = dW_of(v["dZ1"], X), dB_of(v["dZ1"])
+    return v
+
+
+def test_worked_example_by_hand():
+    hand = by_hand()
+    for name, value in EX_VALUES.items():  # the numbers written above are the hand calculation
+        np.testing.assert_allclose(hand[name], value, rtol=1e-10, atol=1e-12, err_msg=name)
+
+    params = {k: np.array(v) for k, v in EX_PARAMS.items()}
+    X, Y, acts = np.array(EX_X), np.array(EX_Y), ("tanh", "tanh")
+    cache = forward(params, X, acts)
+    grads = backward(params, cache, Y, acts)
+    for name in ("Z1", "A1", "Z2", "A2", "Z3", "A3"):
+        assert cache[name].shape == np.shape(hand[name])
+        np.testing.assert_allclose(cache[name], hand[name], rtol=0, atol=1e-12, err_msg=name)
+    assert abs(cost(cache, Y) - hand["cost"]) < 1e-12
+    for name in ("dZ3", "dW3", "dB3", "dZ2", "dW2", "dB2", "dZ1", "dW1", "dB1"):
+        assert grads[name].shape == np.shape(hand[name])
+        np.testing.assert_allclose(grads[name], hand[name], rtol=0, atol=1e-12, err_msg=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorised = mean of per-example gradients; update
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("n_out", [1, 3])
+def test_vectorised_gradient_is_mean_of_per_example_gradients(act, n_out):
+    acts = (act, act)
+    params, X, Y = make_problem(acts, n_out, seed=21)
+    m = X.shape[1]
+    full = backward(params, forward(params, X, acts), Y, acts)
+    per_example = []
+    for i in range(m):
+        x, y = X[:, i : i + 1], Y[:, i : i + 1]
+        per_example.append(backward(params, forward(params, x, acts), y, acts))
+    for k in range(1, 4):
+        for g in ("dW", "dB"):
+            mean = sum(p[f"{g}{k}"] for p in per_example) / m
+            np.testing.assert_allclose(full[f"{g}{k}"], mean, rtol=1e-12, atol=1e-15)
+        # dZk's column i is example i's own dZk (no 1/m in dZ)
+        columns = np.hstack([p[f"dZ{k}"] for p in per_example])
+        np.testing.assert_allclose(full[f"dZ{k}"], columns, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.3, 1e6])
+def test_update_is_W_minus_alpha_dW(alpha):
+    params, X, Y = make_problem(("tanh", "relu"), 1, seed=2)
+    grads = backward(params, forward(params, X, ("tanh", "relu")), Y, ("tanh", "relu"))
+    before = {k: v.copy() for k, v in params.items()}
+    new = update(params, grads, alpha)
+    assert set(new) == set(params)
+    for name, P in params.items():
+        np.testing.assert_array_equal(new[name], P - alpha * grads[f"d{name}"])
+        np.testing.assert_array_equal(P, before[name])  # inputs untouched
+    if alpha:
+        assert not np.array_equal(new["W1"], params["W1"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Activations
+# ---------------------------------------------------------------------------------------------
+
+DEFINITIONS = {
+    "sigmoid": (lambda z: 1.0 / (1.0 + np.exp(-z)), lambda z: np.exp(-z) / (1.0 + np.exp(-z)) ** 2),
+    "tanh": (np.tanh, lambda z: 1.0 / np.cosh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
+    "leaky_relu": (
+        lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+        lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
+    ),
+    "linear": (lambda z: z, np.ones_like),
+}
+Z_GRID = np.concatenate([np.linspace(-6, 6, 241), [-30.0, -0.3, 1e-3, 0.2, 30.0]])
+Z_AWAY = Z_GRID[np.abs(Z_GRID) > 1e-2]  # away from the kinks at 0
+
+
+def test_activation_names():
+    assert set(ACTIVATIONS) == set(DEFINITIONS)
+    assert LEAKY_SLOPE == 0.01
+
+
+@pytest.mark.parametrize("act", ACTS)
+def test_activation_f_and_df_match_definitions(act):
+    f, df = DEFINITIONS[act]
+    a = ACTIVATIONS[act]
+    np.testing.assert_allclose(a.f(Z_GRID), f(Z_GRID), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(a.df(Z_GRID), df(Z_GRID), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(a.df_from_a(a.f(Z_GRID)), a.df(Z_GRID))
+
+
+@pytest.mark.parametrize("act", ACTS)
+def test_activation_df_matches_central_differences(act):
+    a = ACTIVATIONS[act]
+    num = (a.f(Z_AWAY + H) - a.f(Z_AWAY - H)) / (2 * H)
+    np.testing.assert_allclose(a.df(Z_AWAY), num, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("act", ACTS)
+def test_activation_out_buffers(act):
+    a = ACTIVATIONS[act]
+    Z = Z_GRID.reshape(2, -1).copy()
+    Z_before = Z.copy()
+    out = np.full_like(Z, np.nan)
+    assert a.f(Z, out=out) is out
+    np.testing.assert_array_equal(out, a.f(Z))
+    A = a.f(Z)
+    dout = np.full_like(Z, np.nan)
+    assert a.df_from_a(A, out=dout) is dout
+    np.testing.assert_array_equal(dout, a.df(Z))
+    np.testing.assert_array_equal(Z, Z_before)  # inputs untouched
+
+
+def test_relu_derivatives_at_the_kink():
+    z = np.array([-1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(ACTIVATIONS["relu"].df(z), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(ACTIVATIONS["leaky_relu"].df(z), [LEAKY_SLOPE, LEAKY_SLOPE, 1])
+
+
+@pytest.mark.parametrize("act", ACTS)
+def test_activations_at_extremes_exact_limits_and_no_warnings(act):
+    z = np.array([-1e4, -800.0, 800.0, 1e4])
+    f, _ = DEFINITIONS[act]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        A, dA = ACTIVATIONS[act].f(z), ACTIVATIONS[act].df(z)
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(A, f(z))  # sigmoid 0 and 1, tanh -1 and 1 exactly
+    assert np.isfinite(dA).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# init_params
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", engine.INIT_METHODS)
+def test_init_shapes(method):
+    sizes = (3, 5, 2, 4, 1)
+    params = init_params(sizes, seed=1, method=method)
+    assert sorted(params) == sorted(f"{p}{k}" for k in range(1, 5) for p in "WB")
+    for k in range(1, len(sizes)):
+        assert params[f"W{k}"].shape == (sizes[k], sizes[k - 1])
+        assert params[f"B{k}"].shape == (sizes[k], 1)
+        np.testing.assert_array_equal(params[f"B{k}"], 0.0)
+        assert params[f"W{k}"].dtype == np.float64
+    assert engine.n_layers(params) == 4
+
+
+def test_init_deterministic_per_seed_and_different_per_seed():
+    a, b = init_params((2, 4, 3, 1), seed=7), init_params((2, 4, 3, 1), seed=7)
+    c = init_params((2, 4, 3, 1), seed=8)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name])
+    assert not np.array_equal(a["W1"], c["W1"])
+    assert not np.array_equal(a["W2"], c["W2"])
+
+
+@pytest.mark.parametrize(
+    ("method", "expected_std"),
+    [("xavier", math.sqrt(1 / 500)), ("he", math.sqrt(2 / 500)), ("small", 0.01)],
+)
+def test_init_statistics(method, expected_std):
+    W = init_params((500, 1000), seed=3, method=method)["W1"]  # 500 000 draws
+    assert W.shape == (1000, 500)
+    assert W.std() == pytest.approx(expected_std, rel=0.01)
+    assert abs(W.mean()) < 0.01 * expected_std * 5  # mean 0 within 5 standard errors
+    fractions = np.mean(np.abs(W) < expected_std)
+    assert fractions == pytest.approx(0.6827, abs=0.005)  # normal, not uniform
+
+
+def test_init_zeros_and_dtype():
+    params = init_params((2, 3, 1), method="zeros")
+    for P in params.values():
+        np.testing.assert_array_equal(P, 0.0)
+    p32 = init_params((2, 3, 1), seed=0, dtype=np.float32)
+    p64 = init_params((2, 3, 1), seed=0)
+    assert all(P.dtype == np.float32 for P in p32.values())
+    np.testing.assert_array_equal(p32["W1"], p64["W1"].astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "method"),
+    [
+        ((3,), "xavier"),
+        ((), "xavier"),
+        ((2, 0, 1), "xavier"),
+        ((2, -3, 1), "he"),
+        ((2, 3, 1), "uniform"),
+        ((2, 3, 1), "Xavier"),
+    ],
+)
+def test_init_rejects_bad_sizes_and_methods(sizes, method):
+    with pytest.raises(ValueError):
+        init_params(sizes, method=method)
+
+
+# ---------------------------------------------------------------------------------------------
+# forward: depths and names
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", range(1, engine.MAX_HIDDEN_LAYERS + 1))
+def test_forward_any_supported_depth(depth):
+    assert engine.MAX_HIDDEN_LAYERS == 6
+    sizes = (2, *range(3, 3 + depth), 1)
+    acts = tuple(ACTS[i % len(ACTS)] for i in range(depth))
+    params = init_params(sizes, seed=depth)
+    X = np.random.default_rng(0).standard_normal((2, 5))
+    cache = forward(params, X, acts)
+    assert cache["A0"] is X or np.array_equal(cache["A0"], X)
+    for k in range(1, depth + 2):
+        assert cache[f"Z{k}"].shape == (sizes[k], 5) == cache[f"A{k}"].shape
+    AL = cache[f"A{depth + 1}"]
+    assert ((AL > 0) & (AL < 1)).all()
+    np.testing.assert_array_equal(engine.predict_proba(params, X, acts), AL)
+
+
+@pytest.mark.parametrize("depth", [0, 7])
+def test_forward_rejects_unsupported_depths(depth):
+    sizes = (2, *[3] * depth, 1)
+    params = init_params(sizes)
+    with pytest.raises(ValueError):
+        forward(params, np.ones((2, 4)), ("tanh",) * depth)
+    with pytest.raises(ValueError):
+        backward(params, {}, np.ones((1, 4)), ("tanh",) * depth)
+
+
+def test_forward_rejects_unknown_activation_and_mismatched_depth():
+    params = init_params((2, 3, 3, 1))
+    X = np.ones((2, 4))
+    with pytest.raises(ValueError, match="unknown activation"):
+        forward(params, X, ("tanh", "softmax"))
+    with pytest.raises(ValueError):
+        forward(params, X, ("tanh",))  # 3 weight layers need 2 hidden activations
+    with pytest.raises(ValueError):
+        forward(params, X, ("tanh", "tanh", "tanh"))
+
+
+def test_accuracy():
+    AL = np.array([[0.9, 0.2, 0.6, 0.4]])
+    assert engine.accuracy(AL, np.array([[1.0, 0.0, 0.0, 0.0]])) == 0.75
+    assert engine.accuracy(AL, np.array([[0.0, 1.0, 0.0, 1.0]])) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Numerical safety
+# ---------------------------------------------------------------------------------------------
+
+
+def test_cost_where_AL_rounds_to_0_or_1():
+    Z = np.array([[-1e4, 1e4, -1e4, 1e4, -40.0, 40.0, 3.0]])
+    Y = np.array([[1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0]])
+    A = 1.0 / (1.0 + np.exp(-np.clip(Z, -700, 700)))
+    assert A[0, 0] == 0.0 or A[0, 0] < 1e-300
+    assert A[0, 1] == 1.0  # the naive log(1 - a) would be log(0)
+    exact = [softplus_exact(z) - y * z for z, y in zip(Z[0], Y[0], strict=True)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J = cost({"A0": np.zeros((1, 7)), "Z1": Z, "A1": A}, Y)
+    assert math.isfinite(J)
+    assert J == close(sum(exact) / 7, 1e-14)
+    # one example at a time: the loss of z = -1e4, y = 1 is exactly 1e4
+    for z, y, loss in zip(Z[0], Y[0], exact, strict=True):
+        J1 = cost({"Z1": np.array([[z]]), "A1": np.array([[sigmoid_exact(z)]])}, np.array([[y]]))
+        assert J1 == pytest.approx(loss, rel=1e-14, abs=1e-300)
+    assert exact[0] == 1e4 and exact[1] == 1e4 and exact[2] == 0.0 and exact[3] == 0.0
+
+
+def test_cost_sums_over_output_units():
+    Z = np.array([[0.3, -1.2], [2.0, 0.1], [-0.5, 0.4]])
+    Y = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    A = 1.0 / (1.0 + np.exp(-Z))
+    by_hand = (
+        -sum(
+            Y[i, c] * math.log(A[i, c]) + (1 - Y[i, c]) * math.log(1 - A[i, c])
+            for i in range(3)
+            for c in range(2)
+        )
+        / 2
+    )
+    assert cost({"Z1": Z, "A1": A}, Y) == close(by_hand, 1e-13)
+
+
+def scaled_to(params, X, acts, target=1e4):
+    """``params`` with each layer scaled so that max |Zk| is ``target``, layer by layer."""
+    params = {k: v.copy() for k, v in params.items()}
+    for k in range(1, engine.n_layers(params) + 1):
+        cache = forward(params, X, acts)
+        factor = target / np.abs(cache[f"Z{k}"]).max()
+        params[f"W{k}"] *= factor
+        params[f"B{k}"] *= factor
+    return params
+
+
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_no_warnings_and_finite_with_huge_Z_and_alpha(act, l2):
+    acts = (act, act)
+    params, X, Y = make_problem(acts, 3, seed=4)
+    params = scaled_to(params, X, acts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache = forward(params, X, acts)
+        J = cost(cache, Y, params, l2)
+        grads = backward(params, cache, Y, acts, l2)
+        new = update(params, grads, 1e6)
+        J_new = cost(forward(new, X, acts), Y, new, l2)  # may be huge, but must not warn
+    for k in range(1, 4):
+        assert np.abs(cache[f"Z{k}"]).max() == pytest.approx(1e4)
+    assert all(np.isfinite(v).all() for v in cache.values())
+    assert all(np.isfinite(v).all() for v in grads.values())
+    assert all(np.isfinite(v).all() for v in new.values())
+    assert math.isfinite(J) and J > 0
+    assert not math.isnan(J_new)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workspace: the same arithmetic in buffers
+# ---------------------------------------------------------------------------------------------
+
+WS_CASES = [
+    pytest.param(acts, n_out, l2, id=f"{'-'.join(acts)}-out{n_out}-l2={l2:g}")
+    for acts in [("tanh",), ("relu", "sigmoid"), ("leaky_relu", "linear", "tanh")]
+    + [(a, a) for a in ("sigmoid", "linear")]
+    for n_out in (1, 3)
+    for l2 in (0.0, 0.4)
+]
+
+
+def workspace_problem(acts, n_out, l2, m=9, M=14, seed=0):
+    params, _, _ = make_problem(acts, n_out, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    X = rng.standard_normal((3, M))
+    Y = (rng.random((n_out, M)) < 0.5).astype(float)
+    sizes = (3, *HIDDEN_SIZES[: len(acts)], n_out)
+    ws = Workspace(sizes, acts, X, Y, m, l2=l2)
+    ws.load(params)
+    return ws, params, X, Y
+
+
+@pytest.mark.parametrize(("acts", "n_out", "l2"), WS_CASES)
+def test_workspace_agrees_with_functional_api(acts, n_out, l2):
+    m = 9
+    ws, params, X, Y = workspace_problem(acts, n_out, l2, m=m)
+    L = len(acts) + 1
+    ws.forward()
+    J, acc = ws.measure()
+    ws.backward()
+
+    X_train, Y_train, X_test, Y_test = X[:, :m], Y[:, :m], X[:, m:], Y[:, m:]
+    cache = forward(params, X_train, acts)
+    grads = backward(params, cache, Y_train, acts, l2)
+    test_cache = forward(params, X_test, acts)
+
+    for name, P in ws.params().items():
+        np.testing.assert_array_equal(P, params[name])
+    got_cache = ws.cache()
+    assert sorted(got_cache) == sorted(cache)
+    for name in cache:
+        np.testing.assert_allclose(got_cache[name], cache[name], rtol=1e-12, atol=1e-14)
+    full = ws.cache(train_only=False)
+    all_cache = forward(params, X, acts)
+    for name in all_cache:
+        np.testing.assert_allclose(full[name], all_cache[name], rtol=1e-12, atol=1e-14)
+    got_grads = ws.grads()
+    assert sorted(got_grads) == sorted(grads)
+    for name in grads:
+        np.testing.assert_allclose(got_grads[name], grads[name], rtol=1e-12, atol=1e-14)
+
+    assert len(J) == 2 and len(acc) == 2
+    assert J[0] == close(cost(cache, Y_train, params, l2), 1e-12)
+    assert J[1] == close(cost(test_cache, Y_test), 1e-12)  # test: data loss only
+    assert acc[0] == close(engine.accuracy(cache[f"A{L}"], Y_train), 1e-12)
+    assert acc[1] == close(engine.accuracy(test_cache[f"A{L}"], Y_test), 1e-12)
+
+    norms = ws.norms()
+    expected = [np.linalg.norm(grads[f"d{p}{k}"]) for k in range(1, L + 1) for p in "WB"]
+    expected += [np.linalg.norm(params[f"{p}{k}"]) for k in range(1, L + 1) for p in "WB"]
+    np.testing.assert_allclose(norms, expected, rtol=1e-12)
+    weight_sq = sum(np.sum(params[f"W{k}"] ** 2) for k in range(1, L + 1))
+    assert ws.weight_sq() == close(weight_sq, 1e-13)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 2.5])
+def test_workspace_apply_update_equals_update_and_revert_undoes_it(alpha):
+    acts = ("tanh", "relu")
+    ws, params, X, Y = workspace_problem(acts, 1, 0.2)
+    ws.forward()
+    ws.measure()
+    ws.backward()
+    grads = ws.grads()
+    ws.apply_update(alpha)
+    expected = update(params, grads, alpha)
+    for name, P in ws.params().items():
+        np.testing.assert_array_equal(P, expected[name])  # exactly W - alpha dW
+    functional = update(
+        params, backward(params, forward(params, X[:, :9], acts), Y[:, :9], acts, 0.2), alpha
+    )
+    for name, P in ws.params().items():
+        np.testing.assert_allclose(P, functional[name], rtol=1e-12, atol=1e-14)
+    ws.revert()
+    for name, P in ws.params().items():
+        np.testing.assert_array_equal(P, params[name])
+
+
+def test_workspace_without_test_part_and_step():
+    acts = ("tanh", "tanh")
+    ws, params, X, Y = workspace_problem(acts, 1, 0.0, m=11, M=11)
+    ws.forward()
+    J, acc = ws.measure()
+    assert len(J) == 1 and len(acc) == 1
+    cache = forward(params, X, acts)
+    assert J[0] == close(cost(cache, Y), 1e-12)
+    ws.backward()
+    grads = backward(params, cache, Y, acts)
+    ws.step(0.5)  # update, forward, backward
+    new = update(params, grads, 0.5)
+    for name, P in ws.params().items():
+        np.testing.assert_allclose(P, new[name], rtol=1e-12, atol=1e-14)
+    new_grads = backward(new, forward(new, X, acts), Y, acts)
+    for name, G in ws.grads().items():
+        np.testing.assert_allclose(G, new_grads[name], rtol=1e-11, atol=1e-14)
+
+
+def one_unit_workspace(Z, Y, m):
+    """A network whose output pre-activation ZL equals the input: linear hidden unit, weights 1."""
+    ws = Workspace((1, 1, 1), ("linear",), Z, Y, m)
+    ws.load({"W1": np.ones((1, 1)), "B1": np.zeros((1, 1)), "W2": np.ones((1, 1)),
+             "B2": np.zeros((1, 1))})  # fmt: skip
+    with np.errstate(over="ignore"):  # the Workspace leaves exp's overflow to its caller
+        ws.forward()
+        return ws.measure()
+
+
+def test_workspace_cost_where_AL_rounds_to_0_or_1():
+    Z = np.array([[-1e4, 1e4, 3.0, -1e4, 1e4, -2.0]])
+    Y = np.array([[1.0, 0.0, 1.0, 0.0, 1.0, 0.0]])
+    J, acc = one_unit_workspace(Z, Y, 3)
+    exact = [softplus_exact(z) - y * z for z, y in zip(Z[0], Y[0], strict=True)]
+    assert J[0] == close(sum(exact[:3]) / 3, 1e-14)  # (1e4 + 1e4 + 0.0486) / 3
+    assert J[1] == close(sum(exact[3:]) / 3, 1e-14)  # (0 + 0 + 0.127) / 3
+    np.testing.assert_array_equal(acc, [1 / 3, 1.0])
+
+
+@pytest.mark.parametrize("margin", [20.0, 40.0])
+def test_workspace_cost_accurate_for_tiny_losses(margin):
+    Z = np.array([[-margin, margin]])  # both right, with the same tiny loss softplus(-margin)
+    Y = np.array([[0.0, 1.0]])
+    J, _ = one_unit_workspace(Z, Y, 2)
+    exact = softplus_exact(-margin)
+    assert cost({"Z1": Z, "A1": 1 / (1 + np.exp(-Z))}, Y) == close(exact, 1e-12)
+    assert J[0] == close(exact, 1e-9)
+
+
+def test_workspace_rejects_bad_shapes_and_labels():
+    X, Y = np.zeros((2, 6)), np.zeros((1, 6))
+    with pytest.raises(ValueError):
+        Workspace((2, 3, 1), ("tanh", "tanh"), X, Y, 3)  # activations vs sizes
+    with pytest.raises(ValueError):
+        Workspace((2, 3, 1), ("tanh",), X, Y, 0)  # m < 1
+    with pytest.raises(ValueError):
+        Workspace((2, 3, 1), ("tanh",), X, Y, 7)  # m > M
+    with pytest.raises(ValueError):
+        Workspace((3, 3, 1), ("tanh",), X, Y, 3)  # n0 mismatch
+    with pytest.raises(ValueError):
+        Workspace((2, 3, 1), ("tanh",), X, np.full((1, 6), 0.5), 3)  # labels not 0/1
+    with pytest.raises(ValueError):
+        Workspace((2, 3, 1), ("nope",), X, Y, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dependencies
+# ---------------------------------------------------------------------------------------------
+
+
+def test_engine_imports_only_numpy(repo_root):
+    tree = ast.parse((repo_root / "playground" / "engine.py").read_text())
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports (of playground modules)"
+            modules.add(node.module.split(".")[0])
+    third_party = {name for name in modules if name not in sys.stdlib_module_names}
+    assert third_party == {"numpy"}
+    assert "numpy" in modules

@@ -1,0 +1,501 @@
+"""Tests for playground.trainer: learning, the history against the engine, determinism, alpha
+changes, divergence, bounded memory, snapshots and replays, mini-batches, l2, float32, config."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from playground import engine
+from playground import trainer as tr
+from playground.trainer import Config, Data, Trainer, history_columns
+
+# XOR, hidden (4, 4) tanh/tanh, alpha 0.3, 400 points (200 for training): seeds 0..4 first reach
+# 97 % training accuracy at epochs 409, 189, 79, 192 and 141, and all are at 100 % by epoch 1000.
+XOR_CONFIG = Config(dataset="xor", hidden=(4, 4), activations=("tanh", "tanh"), alpha=0.3)
+XOR_EPOCHS = 1000  # budget: 2.4x the slowest of the seeds 0..4
+# Circle, same network: seeds 0..4 reach 97 % by epochs 126, 99, 137, 105 and 92.
+CIRCLE_CONFIG = XOR_CONFIG.replace(dataset="circle")
+CIRCLE_EPOCHS = 400
+TARGET_ACCURACY = 0.97
+
+SMALL = Config(dataset="circle", n_samples=40, hidden=(3, 2), activations=("tanh", "tanh"))
+TINY = Config(dataset="circle", n_samples=20, hidden=(2,), activations=("tanh",), alpha=0.1)
+# With the default caps the default network's trainer holds at most this much, however long it
+# runs (history rows are thinned, snapshots are capped): see test_memory_bound_from_constants.
+DEFAULT_RUN_MAX_BYTES = 10 * 2**20
+
+
+def close(expected, rel: float):
+    """``pytest.approx`` with a relative tolerance only (approx adds abs=1e-12 otherwise)."""
+    return pytest.approx(expected, rel=rel, abs=0)
+
+
+def engine_view(t: Trainer, params):
+    """What the engine says about ``params`` on the trainer's data: costs, accuracies, grads."""
+    d, acts, l2 = t.data, t.config.activations, t.config.l2
+    train = engine.forward(params, d.X_train, acts)
+    test = engine.forward(params, d.X_test, acts)
+    AL = f"A{t.L}"
+    return {
+        "train_cost": engine.cost(train, d.Y_train, params, l2),
+        "test_cost": engine.cost(test, d.Y_test),
+        "train_acc": engine.accuracy(train[AL], d.Y_train),
+        "test_acc": engine.accuracy(test[AL], d.Y_test),
+        "grads": engine.backward(params, train, d.Y_train, acts, l2),
+    }
+
+
+def assert_params_equal(a, b):
+    assert sorted(a) == sorted(b)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+def stepped(config: Config, epochs: int) -> Trainer:
+    t = Trainer(config)
+    assert t.step(epochs) == epochs
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# Learning
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_xor_is_learned(seed):
+    t = Trainer(XOR_CONFIG.replace(seed=seed))
+    start = t.last
+    assert t.step(XOR_EPOCHS) == XOR_EPOCHS
+    assert t.epoch == XOR_EPOCHS and not t.diverged
+    assert t.last["train_acc"] >= TARGET_ACCURACY
+    assert t.last["train_cost"] < start["train_cost"] / 5
+    # the engine agrees that these parameters separate the training points
+    view = engine_view(t, t.params)
+    assert view["train_acc"] >= TARGET_ACCURACY
+    assert view["test_acc"] >= 0.9
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_circle_is_learned(seed):
+    t = stepped(CIRCLE_CONFIG.replace(seed=seed), CIRCLE_EPOCHS)
+    assert t.last["train_acc"] >= TARGET_ACCURACY
+    assert engine_view(t, t.params)["train_acc"] >= TARGET_ACCURACY
+
+
+def test_train_convenience():
+    t = tr.train(SMALL, 5)
+    assert t.epoch == 5
+    assert_params_equal(t.params, stepped(SMALL, 5).params)
+
+
+# ---------------------------------------------------------------------------------------------
+# History against the engine
+# ---------------------------------------------------------------------------------------------
+
+
+def test_history_columns():
+    assert history_columns(3) == [
+        "epoch", "train_cost", "test_cost", "train_acc", "test_acc",
+        "dW1_norm", "dB1_norm", "dW2_norm", "dB2_norm", "dW3_norm", "dB3_norm",
+        "W1_norm", "B1_norm", "W2_norm", "B2_norm", "W3_norm", "B3_norm",
+    ]  # fmt: skip
+    assert len(history_columns(1)) == 5 + 4 and len(history_columns(7)) == 5 + 28
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SMALL,
+        SMALL.replace(activations=("tanh", "relu"), seed=3),
+        SMALL.replace(l2=0.3, activations=("leaky_relu", "sigmoid"), seed=3),
+    ],
+    ids=["tanh-tanh", "tanh-relu", "l2"],
+)
+def test_history_rows_equal_the_engine(config):
+    N = 6
+    t = stepped(config, N)
+    # no output exactly at the tie ZL = 0 (see test_accuracy_of_a_tie_agrees_with_the_engine)
+    first = engine.forward(t.snapshot(0), t.data.X_train, config.activations)
+    assert (first[f"Z{t.L}"] != 0).all()
+    h = t.history
+    assert list(h.columns) == history_columns(t.L) == t.columns
+    assert h["epoch"].tolist() == list(range(N + 1))
+    assert h["epoch"].dtype == np.int64
+    assert np.isfinite(h.to_numpy(dtype=float)).all()
+    assert t.last == h.iloc[-1].to_dict()
+    assert set(range(N + 1)) <= set(t.snapshot_epochs.tolist())
+    for e, row in h.iterrows():
+        params = t.snapshot(e)
+        view = engine_view(t, params)
+        for col in ("train_cost", "test_cost"):
+            assert row[col] == close(view[col], 1e-12), (e, col)
+        for col in ("train_acc", "test_acc"):
+            assert row[col] == close(view[col], 1e-12), (e, col)
+        for k in range(1, t.L + 1):
+            for p in "WB":
+                grad_norm = np.linalg.norm(view["grads"][f"d{p}{k}"])
+                assert row[f"d{p}{k}_norm"] == close(grad_norm, 1e-11), (e, p, k)
+                assert row[f"{p}{k}_norm"] == close(np.linalg.norm(params[f"{p}{k}"]), 1e-12)
+    # the cost went down, and the rows are not all the same
+    assert h["train_cost"].iloc[-1] < h["train_cost"].iloc[0]
+    assert h["W1_norm"].nunique() == N + 1
+
+
+def test_trainer_views_equal_the_engine_at_the_current_epoch():
+    t = stepped(SMALL, 4)
+    params = t.params
+    cache = engine.forward(params, t.data.X_train, SMALL.activations)
+    grads = engine.backward(params, cache, t.data.Y_train, SMALL.activations)
+    for name, value in t.cache.items():
+        np.testing.assert_allclose(value, cache[name], rtol=1e-12, atol=1e-15)
+    for name, value in t.grads.items():
+        np.testing.assert_allclose(value, grads[name], rtol=1e-12, atol=1e-15)
+
+
+# ---------------------------------------------------------------------------------------------
+# Determinism
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config", [SMALL, SMALL.replace(batch_size=7, l2=0.1)], ids=["full-batch", "mini-batch"]
+)
+def test_same_config_same_run_bit_for_bit(config):
+    a, b = stepped(config, 25), Trainer(config)
+    for chunk in (1, 10, 14):  # stepping in other chunks changes nothing
+        b.step(chunk)
+    pd.testing.assert_frame_equal(a.history, b.history, check_exact=True)
+    assert_params_equal(a.params, b.params)
+    c = stepped(config.replace(seed=config.seed + 1), 25)
+    assert not a.history.equals(c.history)
+    assert not np.array_equal(a.params["W1"], c.params["W1"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing alpha between steps
+# ---------------------------------------------------------------------------------------------
+
+
+def test_changing_alpha_continues_from_the_current_parameters():
+    t = stepped(SMALL.replace(alpha=0.3), 5)
+    params, grads = t.params, t.grads
+    t.alpha = 0.05
+    assert t.epoch == 5
+    assert_params_equal(t.params, params)
+
+    assert t.step(1) == 1
+    assert t.epoch == 6
+    # exactly the update the trainer's own gradients give with the new alpha ...
+    assert_params_equal(t.params, engine.update(params, grads, 0.05))
+    # ... which is the notes' update with the engine's gradients
+    acts = SMALL.activations
+    cache = engine.forward(params, t.data.X_train, acts)
+    manual = engine.update(params, engine.backward(params, cache, t.data.Y_train, acts), 0.05)
+    for name, P in t.params.items():
+        np.testing.assert_allclose(P, manual[name], rtol=1e-12, atol=1e-15)
+    assert t.history["epoch"].tolist() == list(range(7))
+    # not a restart with the new alpha, and not the old alpha
+    assert not np.array_equal(t.params["W1"], stepped(SMALL.replace(alpha=0.05), 6).params["W1"])
+    assert not np.array_equal(t.params["W1"], stepped(SMALL.replace(alpha=0.3), 6).params["W1"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Divergence
+# ---------------------------------------------------------------------------------------------
+
+DIVERGING = Config(
+    dataset="circle", n_samples=100, hidden=(4, 4), activations=("linear", "linear"), alpha=10.0
+)
+
+
+def everything_finite(t: Trainer, params) -> bool:
+    """The trainer's test for a step: costs, gradients and parameters all finite."""
+    with np.errstate(all="ignore"):
+        view = engine_view(t, params)
+        values = [view["train_cost"], view["test_cost"]]
+        values += [float(np.sum(np.abs(g))) for g in view["grads"].values()]
+        values += [float(np.sum(np.abs(P))) for P in params.values()]
+    return all(math.isfinite(v) for v in values)
+
+
+def test_divergence_stops_at_the_last_finite_epoch():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = Trainer(DIVERGING)
+        done = t.step(1000)
+        params, last_epoch = t.params, t.epoch
+        assert t.step(5) == 0
+    assert t.diverged
+    assert "diverged" in t.message
+    assert 0 < done == last_epoch < 1000
+    assert f"epoch {last_epoch}" in t.message
+    assert t.epoch == last_epoch  # a refused step does not count
+    assert_params_equal(t.params, params)
+    assert all(np.isfinite(P).all() for P in params.values())
+    assert all(np.isfinite(G).all() for G in t.grads.values())
+    h = t.history
+    assert np.isfinite(h.to_numpy(dtype=float)).all()
+    assert h["epoch"].tolist() == list(range(last_epoch + 1))
+    assert t.last["epoch"] == last_epoch
+    # it really is the last finite epoch: the same run, and one more update breaks it
+    assert_params_equal(params, stepped(DIVERGING, last_epoch).params)
+    assert everything_finite(t, params)
+    with np.errstate(all="ignore"):
+        next_params = engine.update(params, t.grads, DIVERGING.alpha)
+    assert not everything_finite(t, next_params)
+
+
+def test_divergence_with_a_huge_alpha_raises_no_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = Trainer(SMALL.replace(activations=("linear", "linear"), alpha=1e6))
+        t.step(100)
+    assert t.diverged and t.epoch < 100
+    assert np.isfinite(t.history.to_numpy(dtype=float)).all()
+
+
+def test_stable_run_does_not_diverge():
+    t = stepped(SMALL, 50)
+    assert not t.diverged and t.message == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounded memory
+# ---------------------------------------------------------------------------------------------
+
+
+def test_history_is_thinned_to_a_bounded_size(monkeypatch):
+    monkeypatch.setattr(tr, "HISTORY_ROWS", 64)
+    t = stepped(SMALL, 1000)
+    h = t.history
+    assert len(h) <= 64 + 1
+    assert len(h) >= 16  # thinned, not emptied
+    epochs = h["epoch"].to_numpy()
+    assert epochs[0] == 0 and epochs[-1] == 1000
+    assert (np.diff(epochs) > 0).all()
+    spacing = np.diff(epochs[:-1])
+    assert (spacing == spacing[0]).all()  # evenly thinned
+    # the rows kept still belong to their epochs (where a snapshot of that epoch was kept too)
+    both = sorted(set(epochs.tolist()) & set(t.snapshot_epochs.tolist()))
+    assert len(both) >= 5
+    for e in both:
+        row = h.loc[h["epoch"] == e].iloc[0]
+        params = t.snapshot(e)
+        assert row["train_cost"] == close(engine_view(t, params)["train_cost"], 1e-12)
+        assert row["W1_norm"] == close(np.linalg.norm(params["W1"]), 1e-12)
+    assert h.iloc[-1]["train_cost"] == close(engine_view(t, t.params)["train_cost"], 1e-12)
+
+
+def test_memory_stops_growing(monkeypatch):
+    monkeypatch.setattr(tr, "HISTORY_ROWS", 64)
+    monkeypatch.setattr(tr, "SNAPSHOT_COUNT", (16, 32))
+    t = Trainer(TINY)
+    sizes = []
+    for _ in range(20):
+        assert t.step(1000) == 1000
+        sizes.append(t.memory_bytes)
+        assert len(t.history) <= 65
+        assert len(t.snapshot_epochs) <= 32
+    assert t.epoch == 20_000
+    assert len(set(sizes)) == 1, sizes  # no growth after the caps are reached
+    assert t.history["epoch"].iloc[-1] == 20_000
+    assert t.snapshot_epochs[0] == 0 and t.snapshot_epochs[-1] > 15_000
+
+
+def saturated_memory(monkeypatch, config, rows, snapshots, epochs=300) -> int:
+    monkeypatch.setattr(tr, "HISTORY_ROWS", rows)
+    monkeypatch.setattr(tr, "SNAPSHOT_COUNT", (16, snapshots))
+    t = stepped(config, epochs)
+    assert len(t.history) <= rows + 1 and len(t.snapshot_epochs) <= snapshots
+    return t.memory_bytes
+
+
+def test_memory_bound_from_constants(monkeypatch):
+    config = Config()  # the default network and data
+    t = Trainer(config)
+    columns, theta_bytes = len(t.columns), t.ws.theta.nbytes
+    per_row, per_snapshot = columns * 8, theta_bytes
+
+    # With the caps reached, memory = fixed buffers + rows x row + snapshots x snapshot:
+    small = saturated_memory(monkeypatch, config, 64, 32)
+    larger = saturated_memory(monkeypatch, config, 128, 64)
+    assert larger - small == 64 * per_row + 32 * per_snapshot
+    fixed = small - 64 * per_row - 32 * per_snapshot
+    assert 0 < fixed < 2**20
+    monkeypatch.undo()
+
+    # ... so with the default caps, a run of any length (a million epochs) holds at most:
+    low, high = tr.SNAPSHOT_COUNT
+    snapshots = max(low, min(high, tr.SNAPSHOT_BYTES // theta_bytes))
+    bound = fixed + tr.HISTORY_ROWS * per_row + snapshots * per_snapshot
+    assert snapshots * per_snapshot <= max(tr.SNAPSHOT_BYTES, low * theta_bytes)
+    assert bound <= DEFAULT_RUN_MAX_BYTES
+    assert t.memory_bytes <= bound
+    t.step(600)  # past the snapshot cap for this network
+    assert len(t.snapshot_epochs) <= snapshots
+    assert t.memory_bytes <= bound
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots and replays
+# ---------------------------------------------------------------------------------------------
+
+
+def test_snapshot_of_current_epoch_and_replays():
+    t = stepped(SMALL, 9)
+    assert_params_equal(t.snapshot(9), t.params)
+    assert_params_equal(t.snapshot(0), Trainer(SMALL).params)
+    for k in (1, 4, 8):
+        assert_params_equal(t.snapshot(k), stepped(SMALL, k).params)
+    t.step(3)
+    assert_params_equal(t.snapshot(12), t.params)
+    assert_params_equal(t.snapshot(9), stepped(SMALL, 9).params)
+
+
+def test_thinned_snapshots_replay_exactly(monkeypatch):
+    monkeypatch.setattr(tr, "SNAPSHOT_COUNT", (16, 16))
+    t = stepped(SMALL, 100)
+    epochs = t.snapshot_epochs
+    assert len(epochs) <= 16 and epochs[0] == 0 and (np.diff(epochs) > 0).all()
+    k = int(epochs[len(epochs) // 2])
+    assert 0 < k < 100
+    assert_params_equal(t.snapshot(k), stepped(SMALL, k).params)
+    assert_params_equal(t.snapshot(k + 1), t.snapshot(k))  # nearest recorded at or before
+    assert_params_equal(t.snapshot(-5), t.snapshot(0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Mini-batches, l2, float32
+# ---------------------------------------------------------------------------------------------
+
+BATCH = Config(dataset="circle", n_samples=200, batch_size=10)
+
+
+def test_mini_batch_trains_and_differs_from_full_batch():
+    t = Trainer(BATCH)
+    start = t.last
+    assert t.step(40) == 40
+    assert t.last["train_acc"] >= 0.9 > start["train_acc"]
+    assert t.last["train_cost"] < start["train_cost"] / 2
+    full = stepped(BATCH.replace(batch_size=None), 40)
+    assert not np.allclose(t.params["W1"], full.params["W1"])
+    # the history still measures the parameters reached, on all the data
+    view = engine_view(t, t.params)
+    assert t.last["train_cost"] == close(view["train_cost"], 1e-12)
+
+
+def test_batch_as_large_as_the_data_is_full_batch():
+    a, b = stepped(BATCH.replace(batch_size=None), 5), stepped(BATCH.replace(batch_size=10_000), 5)
+    pd.testing.assert_frame_equal(a.history, b.history, check_exact=True)
+
+
+def test_l2_adds_l2_over_m_W_to_the_gradient():
+    l2 = 0.5
+    plain, reg = Trainer(SMALL), Trainer(SMALL.replace(l2=l2))
+    assert_params_equal(plain.params, reg.params)
+    W = plain.params
+    m = plain.m
+    g0, g1 = plain.grads, reg.grads
+    for k in range(1, plain.L + 1):
+        np.testing.assert_allclose(g1[f"dW{k}"] - g0[f"dW{k}"], l2 / m * W[f"W{k}"], atol=1e-15)
+        np.testing.assert_array_equal(g1[f"dB{k}"], g0[f"dB{k}"])
+    penalty = l2 / (2 * m) * sum(np.sum(W[f"W{k}"] ** 2) for k in range(1, plain.L + 1))
+    assert reg.last["train_cost"] == close(plain.last["train_cost"] + penalty, 1e-13)
+    assert reg.last["test_cost"] == plain.last["test_cost"]  # the test cost is the data loss
+    # and the penalty keeps the weights smaller
+    plain.step(200)
+    reg.step(200)
+
+    def weight_sq(t):
+        return sum(t.last[f"W{k}_norm"] ** 2 for k in range(1, t.L + 1))
+
+    assert weight_sq(reg) < 0.75 * weight_sq(plain)
+
+
+def test_float32_trains():
+    t = Trainer(CIRCLE_CONFIG.replace(dtype="float32"))
+    assert all(P.dtype == np.float32 for P in t.params.values())
+    start = t.last
+    t.step(300)
+    assert all(P.dtype == np.float32 for P in t.params.values())
+    assert t.last["train_acc"] >= TARGET_ACCURACY > start["train_acc"]
+    assert t.last["train_cost"] < start["train_cost"] / 5
+    as64 = stepped(CIRCLE_CONFIG, 300)
+    assert t.last["train_cost"] == close(as64.last["train_cost"], 1e-3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Config validation
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"hidden": (4, 4), "activations": ("tanh",)},
+        {"hidden": (4,), "activations": ("tanh", "tanh")},
+        {"hidden": (), "activations": ()},
+        {"hidden": (2,) * 7, "activations": ("tanh",) * 7},
+        {"hidden": (4, 0), "activations": ("tanh", "tanh")},
+        {"hidden": (-1,), "activations": ("tanh",)},
+        {"activations": ("tanh", "softmax")},
+        {"alpha": 0.0},
+        {"alpha": -0.1},
+        {"alpha": float("nan")},
+        {"alpha": float("inf")},
+        {"l2": -1.0},
+        {"l2": float("nan")},
+        {"batch_size": 0},
+        {"dtype": "float16"},
+        {"init": "uniform"},
+        {"dataset": "nope"},
+    ],
+    ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()),
+)
+def test_bad_config_raises_value_error(changes):
+    with pytest.raises(ValueError):
+        Trainer(SMALL.replace(**changes))
+
+
+def test_good_edge_configs_are_accepted():
+    Trainer(SMALL.replace(hidden=(1,) * 6, activations=("relu",) * 6))
+    Trainer(SMALL.replace(hidden=(1,), activations=("linear",), batch_size=1, alpha=1e-9))
+
+
+# ---------------------------------------------------------------------------------------------
+# Regressions: ties in accuracy, warnings at construction
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SMALL.replace(init="zeros"),  # every output is exactly 0.5 at epoch 0
+        # relu at init: inputs where every relu unit is off give ZL = BL = 0 exactly (10 of 20 here)
+        SMALL.replace(activations=("tanh", "relu"), seed=2),
+    ],
+    ids=["zeros-init", "relu-dead-inputs"],
+)
+def test_accuracy_of_a_tie_agrees_with_the_engine(config):
+    t = Trainer(config)
+    view = engine_view(t, t.params)
+    ZL = engine.forward(t.params, t.data.X_train, config.activations)[f"Z{t.L}"]
+    assert (ZL == 0).sum() >= 5  # the case in question
+    assert t.last["train_acc"] == view["train_acc"]  # zeros: history 0.0, engine 0.55
+
+
+def test_large_inputs_raise_no_warnings_at_construction():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (2, 40)) * np.array([[1000.0], [2000.0]])  # unscaled features
+    Y = (X[0:1] > 0).astype(float)
+    data = Data(X[:, :20], Y[:, :20], X[:, 20:], Y[:, 20:], X[:, :20], X[:, 20:], ("a", "b"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = Trainer(SMALL, data=data)
+    assert np.isfinite(t.history.to_numpy(dtype=float)).all()
