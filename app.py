@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from playground import datasets, export, figures, live, notes, runfile, state, views
+from playground import datasets, export, figures, live, notes, presets, runfile, state, views
 from playground.trainer import Trainer, csv_data
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
@@ -31,8 +31,13 @@ def init_state() -> None:
     s = st.session_state
     if "trainer" in s:
         return
-    config, epoch, problems = state.config_from_query(st.query_params.to_dict())
+    query = st.query_params.to_dict()
+    preset = presets.find(query.get("preset"))
+    if preset is not None:
+        query = {**presets.preset_query(preset.slug), **query}
+    config, epoch, problems = state.config_from_query(query)
     s.problems = problems
+    s.preset = preset.slug if preset else None
     show_config(config)
     s.playing = False
     s.speed = live.DEFAULT_SPEED
@@ -145,9 +150,52 @@ def on_reset() -> None:
 # -- layout ----------------------------------------------------------------------------------
 
 
+def on_preset() -> None:
+    """Open a workshop preset: its settings, a fresh network, its explanation on the page."""
+    s = st.session_state
+    preset = presets.find(s.preset_choice)
+    s.preset = preset.slug if preset else None
+    if preset is not None:
+        show_config(preset.config)
+        s.playing = False
+
+
+def on_contrast() -> None:
+    s = st.session_state
+    preset = presets.find(s.preset)
+    if preset is not None and preset.contrast is not None:
+        show_config(preset.contrast)
+        s.playing = False
+
+
+def preset_box() -> None:
+    s = st.session_state
+    preset = presets.find(s.get("preset"))
+    if preset is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{preset.title}** — {preset.explanation}")
+        st.caption(f"Train about {preset.epochs:,} epochs. Look at: {preset.what_to_look_at}")
+        if preset.contrast is not None:
+            st.button(
+                f"Show the fix: {preset.contrast_label}", key="contrast", on_click=on_contrast
+            )
+
+
 def sidebar() -> None:
     s = st.session_state
     sb = st.sidebar
+    sb.header("Workshop")
+    s.setdefault("preset_choice", s.get("preset"))
+    sb.selectbox(
+        "Preset",
+        list(presets.PRESETS),
+        format_func=lambda slug: presets.PRESETS[slug].title,
+        key="preset_choice",
+        index=None,
+        placeholder="Open a demonstration…",
+        on_change=on_preset,
+    )
     sb.header("Data")
     sb.selectbox("Dataset", (*state.DATASETS, UPLOAD), key="dataset")
     if s.dataset == UPLOAD:
@@ -260,6 +308,16 @@ def export_section() -> None:
         mime="application/json",
         on_click="ignore",
     )
+    if t.config.batch_size is None:
+        sb.download_button(
+            "NumPy script that reproduces this run (.py)",
+            data=lambda: export.numpy_script(t, max(t.epoch, 100)),
+            file_name="backprop_run.py",
+            mime="text/x-python",
+            on_click="ignore",
+            help="The notes' equations in plain NumPy, with this run's data and initial weights; "
+            "`python backprop_run.py history.csv weights.json` retrains it.",
+        )
     sb.download_button(
         "Whole run, to continue later (.npz)",
         data=lambda: runfile.save(t),
@@ -427,6 +485,8 @@ def live_view() -> None:
         query = state.config_to_query(t.config.replace(alpha=t.alpha), t.epoch)
         if s.present:
             query["present"] = "1"
+        if s.get("preset"):
+            query["preset"] = s.preset
         st.query_params.from_dict(query)
     if s.pop("full_rerun", False):
         st.rerun(scope="app")
@@ -579,6 +639,7 @@ def main() -> None:
     )
     for p in s.problems:
         st.warning(f"Ignored a setting in the link: {p}")
+    preset_box()
     sidebar()
     sync_trainer(widget_config())
     export_section()

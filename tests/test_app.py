@@ -264,3 +264,27 @@ def test_replay_shows_an_earlier_epoch(at):
         t.history.set_index("epoch").loc[50, "train_cost"], abs=1e-4
     )
     assert len(at.get("plotly_chart")) == 3
+
+
+@pytest.mark.parametrize("slug", ["vanishing-sigmoid", "zero-init", "overfitting-noise"])
+def test_preset_opens_by_link_with_its_explanation(slug):
+    from playground import presets
+
+    preset = presets.PRESETS[slug]
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["preset"] = slug
+    at.run()
+    assert not at.exception
+    assert at.session_state.trainer.config == preset.config
+    assert any(preset.title in m.value for m in at.markdown)
+    assert at.query_params["preset"] in (slug, [slug])
+
+
+def test_preset_chosen_in_sidebar_and_its_fix(at):
+    from playground import presets
+
+    at.sidebar.selectbox(key="preset_choice").set_value("dead-relu").run()
+    preset = presets.PRESETS["dead-relu"]
+    assert at.session_state.trainer.config == preset.config
+    at.button(key="contrast").click().run()
+    assert at.session_state.trainer.config == preset.contrast
