@@ -108,7 +108,8 @@ def sync_trainer(config: state.Config) -> None:
     s = st.session_state
     t = s.trainer
     csv_key = s.csv[0] if s.csv is not None else None
-    if state.architecture_changed(t.config, config) or csv_key != s.trainer_csv:
+    fresh = s.pop("fresh_start", False)  # a preset asks for a new network even if only α differs
+    if fresh or state.architecture_changed(t.config, config) or csv_key != s.trainer_csv:
         data = csv_data(s.csv[1], config.train_ratio, config.seed) if s.csv else None
         s.trainer = Trainer(config, data=data)
         s.trainer_csv = csv_key
@@ -157,7 +158,7 @@ def on_preset() -> None:
     s.preset = preset.slug if preset else None
     if preset is not None:
         show_config(preset.config)
-        s.playing = False
+        s.playing, s.fresh_start = False, True
 
 
 def on_contrast() -> None:
@@ -165,7 +166,7 @@ def on_contrast() -> None:
     preset = presets.find(s.preset)
     if preset is not None and preset.contrast is not None:
         show_config(preset.contrast)
-        s.playing = False
+        s.playing, s.fresh_start = False, True
 
 
 def preset_box() -> None:
