@@ -6,6 +6,9 @@ median epochs per second over interleaved repeats of
 * ``trainer``: ``Trainer.step`` on ``m`` training observations, which also evaluates a test
   set of the same size every epoch and records a history row (costs, accuracies, norms);
 * ``naive``: forward, backward and update as the notes write them, nothing recorded;
+* ``engine``: the trainer's in-place ``Workspace`` stepping the training set alone (no test
+  set, no history): the same work as ``naive``, to separate the engine's speed from the cost
+  of what the trainer records;
 * ``torch``: the same network and loop in PyTorch on the CPU, when PyTorch is installed;
 
 and the time to evaluate the network on a 100x100 grid. For L it also prints the GFLOP/s the
@@ -140,7 +143,17 @@ def bench(name: str, repeats: int, seconds: float) -> dict:
             p = naive_epoch(p, data.X_train, data.Y_train, alpha)
         state["p"] = p
 
-    runners = {"trainer": trainer.step, "naive": naive}
+    ws = engine.Workspace(sizes, ACT, data.X_train, data.Y_train, m)
+    ws.load(p0)
+    ws.forward()
+    ws.backward()
+
+    def workspace(n):
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                ws.step(alpha)
+
+    runners = {"trainer": trainer.step, "naive": naive, "engine": workspace}
     torch_run = _torch_runner(sizes, data.X_train, data.Y_train, alpha)
     if torch_run is not None:
         runners["torch"] = torch_run
@@ -177,7 +190,8 @@ def main(argv=None) -> None:
         "evaluates a test set of m observations every epoch"
     )
     header = f"{'size':<4}{'net':<14}{'m':>7}{'trainer':>10}{'naive':>10}{'ratio':>7}"
-    header += f"{'target':>8}{'torch':>9}{'torch/naive':>12}{'grid 100x100':>14}"
+    header += f"{'target':>8}{'engine':>9}{'engine/naive':>13}{'torch':>9}{'torch/naive':>12}"
+    header += f"{'grid 100x100':>14}"
     print(header)
     peak = None
     results = {}
@@ -193,7 +207,8 @@ def main(argv=None) -> None:
         )
         print(
             f"{name:<4}{'-'.join(map(str, sizes)):<14}{m:>7}{r['trainer']:>10.1f}"
-            f"{r['naive']:>10.1f}{ratio:>7.2f}{targets[name]:>8.1f}{torch_cols}"
+            f"{r['naive']:>10.1f}{ratio:>7.2f}{targets[name]:>8.1f}{r['engine']:>9.1f}"
+            f"{r['engine'] / r['naive']:>13.2f}{torch_cols}"
             f"{r['grid_ms']:>11.2f} ms"
         )
     if "L" in results:
