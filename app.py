@@ -9,7 +9,18 @@ import time
 
 import streamlit as st
 
-from playground import datasets, export, figures, live, notes, presets, runfile, state, views
+from playground import (
+    checks,
+    datasets,
+    export,
+    figures,
+    live,
+    notes,
+    presets,
+    runfile,
+    state,
+    views,
+)
 from playground.trainer import Trainer, csv_data
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
@@ -18,7 +29,7 @@ UPLOAD = "upload CSV"
 MAX_LINK_EPOCHS = 20_000  # a shared link retrains at most this far when it is opened
 STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
-MODES = ("Train", "Equations", "Replay")
+MODES = ("Train", "Equations", "Checks", "Replay")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -603,6 +614,79 @@ def equations_view() -> None:
         )
 
 
+def on_gradcheck() -> None:
+    s = st.session_state
+    t = s.trainer
+    d = t.data
+    s.gradcheck = (
+        t.epoch,
+        checks.gradient_check(t.params, d.X_train, d.Y_train, t.config.activations, t.config.l2),
+    )
+
+
+def checks_view() -> None:
+    """Checks a learner can run on the current network."""
+    s = st.session_state
+    t = s.trainer
+    d, acts, tpl = t.data, t.config.activations, template()
+    st.subheader("Gradient check")
+    st.caption(
+        "Nudge each weight by ±h, measure how the cost changes, and compare that slope with the "
+        "gradient backpropagation computed. Large matrices are checked on a random sample."
+    )
+    st.button(
+        "Check the gradients now",
+        key="run_gradcheck",
+        on_click=on_gradcheck,
+        icon=":material/fact_check:",
+    )
+    result = s.get("gradcheck")
+    if result is not None:
+        epoch, rows = result
+        st.markdown(f"At epoch {epoch}: **{checks.overall(rows)}**")
+        left, right = st.columns([3, 2])
+        with left:
+            show(figures.gradcheck_figure(rows, template=tpl), "gradcheck")
+        with right:
+            st.dataframe(
+                [
+                    {
+                        "matrix": r.name,
+                        "checked": f"{r.checked} of {r.total}",
+                        "relative error": f"{r.rel_error:.1e}",
+                        "verdict": checks.verdict(r.rel_error).split(":")[0],
+                    }
+                    for r in rows
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+
+    st.subheader("Activations")
+    st.caption(
+        "f(z) and f′(z) of each hidden layer, with the layer's current z values behind them: "
+        "where f′ is near 0 (saturated sigmoid/tanh, dead ReLU) little gradient flows back."
+    )
+    stats = checks.activation_stats(t.cache, acts)
+    show(figures.activation_view(checks.activation_panels(stats), template=tpl), "activations")
+
+    st.subheader("Learning-rate preview")
+    st.caption(
+        "The cost after one step of size α along the current gradient, for many α: where the "
+        "curve turns upward, that step size overshoots, and training would diverge."
+    )
+    preview = checks.lr_preview(t.params, t.grads, d.X_train, d.Y_train, acts, t.config.l2)
+    show(
+        figures.lr_preview_figure(
+            preview.alphas, preview.costs, t.alpha, preview.current, template=tpl
+        ),
+        "lr_preview",
+    )
+    best = checks.best_alpha(preview.alphas, preview.costs)
+    if best is not None:
+        st.caption(f"Lowest cost after one step at α ≈ {best:.3g}; the chosen α is {t.alpha:g}.")
+
+
 def present_style() -> None:
     """Presentation mode: no sidebar, larger type (a fixed style sheet of ours)."""
     st.html(
@@ -653,6 +737,8 @@ def main() -> None:
         st.fragment(live_view, run_every=live.FRAME_SECONDS if s.playing else None)()
     elif s.mode == "Equations":
         equations_view()
+    elif s.mode == "Checks":
+        checks_view()
     elif s.mode == "Replay":
         replay_view()
 

@@ -1208,3 +1208,468 @@ def network_graph(
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     return _figure(data, layout, template, title, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks: activations, a learning-rate preview, the gradient check
+# (their numbers come from ``playground.checks``; nothing here imports the engine)
+
+__all__ += ["activation_view", "gradcheck_figure", "lr_preview_figure"]
+
+_FPRIME_COLOR = {"light": "#D55E00", "dark": "#E69F00"}  # f'(z); f(z) uses _LAYER_COLORS[0]
+_BAD_COLORS = {"light": ("#E69F00", "#D55E00"), "dark": ("#E69F00", "#FF7F50")}
+_CHECK_LEVELS = (1e-7, 1e-5, 1e-3)  # excellent / fine / suspicious / wrong
+
+
+def _percent(share: float) -> str:
+    """``"12%"``; one decimal below 1% so a small non-zero share never reads as 0%."""
+    return f"{100 * share:.1f}%" if 0 < share < 0.01 else f"{100 * share:.0f}%"
+
+
+def _vector(name: str, a: ArrayLike) -> NDArray[np.float64]:
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    return arr
+
+
+def _layer_note(layer: Mapping[str, Any]) -> str:
+    """``"12% saturated"``, ``"3 of 8 ReLUs dead"``, ... and the mean |f'(z)|."""
+    lines = []
+    units = layer.get("units")
+    of = f" of {units}" if units is not None else ""
+    if layer.get("saturated") is not None:
+        lines.append(f"{_percent(float(layer['saturated']))} saturated")
+    if layer.get("dead") is not None:
+        lines.append(f"{int(layer['dead'])}{of} ReLUs dead")
+    if layer.get("inactive") is not None:
+        lines.append(f"{int(layer['inactive'])}{of} units never positive")
+    if layer.get("mean_abs_df") is not None and math.isfinite(layer["mean_abs_df"]):
+        lines.append(f"mean |f′(z)| = {layer['mean_abs_df']:.2f}")
+    return "<br>".join(lines)
+
+
+def activation_view(
+    layers: Sequence[Mapping[str, Any]],
+    *,
+    bins: int = 40,
+    title: str | None = "Activations f(z), f′(z) and each layer's z values",
+    template: str = "plotly_white",
+    height: int | None = None,
+) -> go.Figure:
+    """One panel per hidden layer: ``f(z)`` and ``f'(z)`` over a grid, and a histogram of the
+    layer's current ``Z`` values (share of values per bin, right axis) behind them.
+
+    Parameters
+    ----------
+    layers : one mapping per hidden layer (``checks.activation_panels`` makes them) with
+        ``name`` (e.g. "tanh"), ``z_grid`` (g,), ``f`` (g,), ``df`` (g,) and ``Z`` (any number
+        of z samples); optional ``layer`` (k, default the position + 1), ``units``,
+        ``saturated`` (share), ``dead`` (count), ``inactive`` (count), ``mean_abs_df``.
+    bins : histogram bins over the grid's range; z values beyond it count in the edge bins.
+
+    Panels are titled ``"Layer k: tanh"`` and annotated with what applies:
+    ``"12% saturated"``, ``"3 of 8 ReLUs dead"``, ``"mean |f′(z)| = 0.42"``. At most three
+    panels per row.
+    """
+    _, tone = _theme(template)
+    if not layers:
+        raise ValueError("layers must describe at least one hidden layer")
+    if int(bins) != bins or bins < 1:
+        raise ValueError(f"bins must be a positive integer, got {bins}")
+    n = len(layers)
+    cols = min(n, 3)
+    rows = math.ceil(n / cols)
+    if height is None:
+        height = 150 + 320 * rows
+    plot_px = max(100.0, height - 180.0)  # height less the top and bottom margins
+    h_space, v_space = 0.1, min(0.3, 100.0 / plot_px)  # room for an axis title + a panel title
+    width = (1.0 - h_space * (cols - 1)) / cols
+    panel_h = (1.0 - v_space * (rows - 1)) / rows
+    f_color, df_color = _LAYER_COLORS[tone][0], _FPRIME_COLOR[tone]
+    data: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {"annotations": [], "barmode": "overlay", "bargap": 0.0}
+    for p, layer in enumerate(layers):
+        for key in ("name", "z_grid", "f", "df", "Z"):
+            if key not in layer:
+                raise ValueError(f"layers[{p}] is missing {key!r}")
+        z = _vector("z_grid", layer["z_grid"])
+        f = _vector("f", layer["f"])
+        df = _vector("df", layer["df"])
+        if not (z.size == f.size == df.size) or z.size < 2:
+            raise ValueError(f"layers[{p}]: z_grid, f and df must have one length (>= 2)")
+        lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+            raise ValueError(f"layers[{p}]: z_grid must span a finite range")
+        samples = np.asarray(layer["Z"], dtype=float).reshape(-1)
+        samples = np.clip(samples[np.isfinite(samples)], lo, hi)
+        counts, edges = np.histogram(samples, bins=int(bins), range=(lo, hi))
+        share = counts / max(samples.size, 1)
+        k = int(layer.get("layer", p + 1))
+        r, c = divmod(p, cols)
+        x0 = c * (width + h_space)
+        y1 = 1.0 - r * (panel_h + v_space)
+        xs, y_hist, y_curve = str(p + 1), str(2 * p + 1), str(2 * p + 2)
+        xs, y_hist = ("" if xs == "1" else xs), ("" if y_hist == "1" else y_hist)
+        first = p == 0
+        data.append(
+            {
+                "type": "bar",
+                "x": (edges[:-1] + edges[1:]) / 2,
+                "y": share,
+                "width": float(edges[1] - edges[0]),
+                "customdata": np.stack([edges[:-1], edges[1:]], axis=1),
+                "marker": {"color": _NEUTRAL[tone], "opacity": 0.35, "line": {"width": 0}},
+                "xaxis": f"x{xs}",
+                "yaxis": f"y{y_hist}",
+                "name": "z values (share per bin)",
+                "legendgroup": "hist",
+                "showlegend": first,
+                "hovertemplate": (
+                    "z in [%{customdata[0]:.2f}, %{customdata[1]:.2f}): %{y:.1%}<extra></extra>"
+                ),
+            }
+        )
+        for y, name, color, dash in (
+            (f, "f(z)", f_color, "solid"),
+            (df, "f′(z)", df_color, "dash"),
+        ):
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": z,
+                    "y": y,
+                    "line": {"color": color, "width": 3, "dash": dash},
+                    "xaxis": f"x{xs}",
+                    "yaxis": f"y{y_curve}",
+                    "name": name,
+                    "legendgroup": name,
+                    "showlegend": first,
+                    "hovertemplate": f"{name} at z = %{{x:.2f}}: %{{y:.3f}}"
+                    f"<extra>{layer['name']}</extra>",
+                }
+            )
+        layout[f"xaxis{xs}"] = {
+            "domain": [x0, min(1.0, x0 + width)],
+            "anchor": f"y{y_hist}",
+            "range": [lo, hi],
+            "title": _axis_title("z"),
+            "zeroline": False,
+        }
+        layout[f"yaxis{y_hist}"] = {
+            "domain": [max(0.0, y1 - panel_h), y1],
+            "anchor": f"x{xs}",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickformat": ".0%",
+            "showgrid": False,
+            "zeroline": False,
+            "title": _axis_title("share of z") if c == cols - 1 or p == n - 1 else None,
+        }
+        layout[f"yaxis{y_curve}"] = {
+            "overlaying": f"y{y_hist}",
+            "tickmode": "auto",  # its own ticks, not synced to the histogram's
+            "anchor": f"x{xs}",
+            "side": "left",
+            "title": _axis_title("f, f′") if c == 0 else None,
+        }
+        layout["annotations"].append(
+            {
+                "text": f"Layer {k}: {layer['name']}",
+                "font": {"size": SUBTITLE_SIZE},
+                "x": x0 + width / 2,
+                "y": y1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "yshift": 6,
+                "showarrow": False,
+            }
+        )
+        note = _layer_note(layer)
+        if note:
+            layout["annotations"].append(
+                {
+                    "text": note,
+                    "font": {"size": FONT_SIZE},
+                    "align": "left",
+                    "x": 0.02,
+                    "y": 0.98,
+                    "xref": f"x{xs} domain",
+                    "yref": f"y{y_hist} domain",
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "showarrow": False,
+                    "bgcolor": "rgba(128,128,128,0.15)",
+                }
+            )
+    layout["legend"] = {  # one row under the title, above the panel titles
+        "orientation": "h",
+        "x": 0.0,
+        "xanchor": "left",
+        "yref": "container",
+        "y": 1.0 - 46.0 / height,
+        "yanchor": "top",
+    }
+    layout["margin"] = {"l": 70, "r": 70, "t": 120, "b": 60}
+    return _figure(data, layout, template, title, height)
+
+
+def lr_preview_figure(
+    alphas: ArrayLike,
+    costs: ArrayLike,
+    alpha: float,
+    current_cost: float,
+    *,
+    log_y: bool | None = None,
+    title: str | None = "Cost after one step of size α along −dθ",
+    template: str = "plotly_white",
+    height: int | None = 400,
+) -> go.Figure:
+    """``J(θ − α·dθ)`` against ``α`` on a log axis (``checks.lr_preview`` gives the numbers).
+
+    A vertical line marks the chosen ``alpha`` (labelled ``"α = 0.3"``), a horizontal line the
+    current cost ``J(θ)``, and a star the lowest finite cost. Non-finite costs leave a break in
+    the curve, an ✕ near the bottom and the note ``"diverges"`` at the first of them.
+    ``log_y`` defaults to a log cost axis when the finite costs span more than 100×.
+    """
+    _, tone = _theme(template)
+    a = _vector("alphas", alphas)
+    J = _vector("costs", costs)
+    if a.shape != J.shape:
+        raise ValueError(f"alphas and costs must have one length, got {a.size} and {J.size}")
+    if not (np.all(np.isfinite(a)) and np.all(a > 0)):
+        raise ValueError("alphas must be finite and positive (a log axis)")
+    if not (math.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"alpha must be a positive number, got {alpha}")
+    ok = np.isfinite(J)
+    y = np.where(ok, J, np.nan)
+    neg, pos = _SIGN_COLORS[tone]
+    bad = _BAD_COLORS[tone][1]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": a,
+            "y": y,
+            "connectgaps": False,
+            "line": {"color": pos, "width": 3},
+            "marker": {"color": pos, "size": 6},
+            "name": "J(θ − α·dθ)",
+            "hovertemplate": "α = %{x:.3g}<br>cost = %{y:.4g}<extra></extra>",
+        }
+    ]
+    if ok.any():
+        best = int(np.flatnonzero(ok)[np.argmin(J[ok])])
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [a[best]],
+                "y": [J[best]],
+                "marker": {"symbol": "star", "size": 16, "color": neg},
+                "name": f"lowest cost at α = {a[best]:.3g}",
+                "hovertemplate": "lowest: α = %{x:.3g}, cost = %{y:.4g}<extra></extra>",
+            }
+        )
+    annotations = []
+    if not ok.all():
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": a[~ok],
+                "y": np.full(int((~ok).sum()), 0.04),
+                "yaxis": "y2",
+                "marker": {"symbol": "x", "size": 11, "color": bad},
+                "name": "diverges (cost not finite)",
+                "hovertemplate": "α = %{x:.3g}: cost not finite<extra></extra>",
+            }
+        )
+        annotations.append(
+            {
+                "text": "diverges",
+                "x": math.log10(float(a[~ok][0])),  # annotations on a log axis take log10
+                "y": 0.1,
+                "xref": "x",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": FONT_SIZE, "color": bad},
+            }
+        )
+    shapes = [
+        {  # shapes on a log axis take data values
+            "type": "line",
+            "x0": float(alpha),
+            "x1": float(alpha),
+            "y0": 0.0,
+            "y1": 1.0,
+            "xref": "x",
+            "yref": "paper",
+            "line": {"color": _NEUTRAL[tone], "width": 2},
+            "label": {  # at the bottom: the curve starts at the top, at the current cost
+                "text": f"α = {alpha:g}",
+                "textposition": "start",
+                "textangle": 0,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": FONT_SIZE},
+            },
+        }
+    ]
+    if math.isfinite(current_cost):
+        shapes.append(
+            {
+                "type": "line",
+                "x0": 0.0,
+                "x1": 1.0,
+                "y0": float(current_cost),
+                "y1": float(current_cost),
+                "xref": "paper",
+                "yref": "y",
+                "line": {"color": _NEUTRAL[tone], "width": 2, "dash": "dot"},
+                "label": {
+                    "text": f"now: J(θ) = {current_cost:.4g}",
+                    "textposition": "start",
+                    "yanchor": "bottom",
+                    "font": {"size": FONT_SIZE},
+                },
+            }
+        )
+    decades = math.log10(float(a.max()) / float(a.min()))
+    finite = J[ok]
+    if log_y is None:
+        log_y = bool(finite.size) and finite.min() > 0 and finite.max() > 100 * finite.min()
+    yaxis: dict[str, Any] = {"title": _axis_title("cost J after the step")}
+    if log_y:
+        yaxis = _log_axis("cost J after the step (log scale)", [_positive(y)])
+        data[0]["y"] = _positive(y)
+    xaxis: dict[str, Any] = {
+        "type": "log",
+        "title": _axis_title("step size α (log scale)"),
+        "exponentformat": "power",
+    }
+    if decades >= 1.5:  # label powers of ten only (no small minor labels)
+        xaxis["dtick"] = 1
+    layout = {
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+        "yaxis2": {"overlaying": "y", "range": [0.0, 1.0], "visible": False, "fixedrange": True},
+        "shapes": shapes,
+        "annotations": annotations,
+        "hovermode": "closest",
+        "legend": {
+            "orientation": "h",
+            "x": 1.0,
+            "xanchor": "right",
+            "y": 1.02,
+            "yanchor": "bottom",
+        },
+        "margin": {"l": 80, "r": 30, "t": 90, "b": 60},
+    }
+    return _figure(data, layout, template, title, height)
+
+
+def _field(row: Any, key: str, default: Any = ...) -> Any:
+    """``row[key]`` of a mapping or ``row.key`` of an object (a NamedTuple row)."""
+    if isinstance(row, Mapping):
+        return row[key] if default is ... else row.get(key, default)
+    return getattr(row, key) if default is ... else getattr(row, key, default)
+
+
+def gradcheck_figure(
+    rows: Sequence[Any],
+    *,
+    title: str | None = "Gradient check: backprop vs finite differences",
+    template: str = "plotly_white",
+    height: int | None = 380,
+) -> go.Figure:
+    """Relative error per matrix as bars on a log axis, with lines at 1e-7 and 1e-5 (and 1e-3).
+
+    ``rows`` are ``checks.GradCheckRow`` objects, or mappings with ``name`` and
+    ``rel_error`` (optional ``checked``, ``total``). Bars are blue below 1e-5, orange below
+    1e-3 and hatched red from 1e-3 up. An error of exactly 0 is drawn at 1e-16; NaN as no bar
+    with the label "NaN".
+    """
+    _, tone = _theme(template)
+    if not rows:
+        raise ValueError("rows must hold at least one matrix")
+    names = [str(_field(r, "name")) for r in rows]
+    rel = np.array([float(_field(r, "rel_error")) for r in rows])
+    if np.any(rel < 0):
+        raise ValueError("relative errors cannot be negative")
+    floor = 1e-16
+    y = np.where(np.isfinite(rel), np.maximum(rel, floor), np.nan)
+    ok_color = _SIGN_COLORS[tone][1]
+    mid_color, bad_color = _BAD_COLORS[tone]
+    colors, patterns, text = [], [], []
+    for v in rel:
+        if not math.isfinite(v):
+            colors.append(bad_color)
+            patterns.append("")
+            text.append("NaN")
+            continue
+        level = int(np.searchsorted(_CHECK_LEVELS[1:], v, side="right"))  # 0 ok, 1, 2 wrong
+        colors.append((ok_color, mid_color, bad_color)[level])
+        patterns.append("/" if level == 2 else "")
+        text.append("0" if v == 0 else f"{v:.1e}")
+    hover = []
+    for name, r, t in zip(names, rows, text, strict=True):
+        checked, total = _field(r, "checked", None), _field(r, "total", None)
+        extra = "" if checked is None or total is None else f"<br>{checked} of {total} checked"
+        hover.append(f"{name}: relative error {t}{extra}")
+    data = [
+        {
+            "type": "bar",
+            "x": names,
+            "y": y,
+            "text": text,
+            "textposition": "outside",
+            "textfont": {"size": 14},
+            "marker": {"color": colors, "pattern": {"shape": patterns}},
+            "hovertext": hover,
+            "hoverinfo": "text",
+            "name": "relative error",
+            "showlegend": False,
+        }
+    ]
+    labels = {1e-7: "1e-7: excellent below", 1e-5: "1e-5: fine below", 1e-3: "1e-3: wrong above"}
+    shapes = [
+        {
+            "type": "line",
+            "x0": 0.0,
+            "x1": 1.0,
+            "y0": level,
+            "y1": level,
+            "xref": "paper",
+            "yref": "y",
+            "line": {"color": _NEUTRAL[tone], "width": 1.5, "dash": "dash"},
+            "label": {
+                "text": labels[level],
+                "textposition": "end",
+                "yanchor": "bottom",
+                "font": {"size": 14},
+            },
+        }
+        for level in _CHECK_LEVELS
+    ]
+    finite = y[np.isfinite(y)]
+    lo = min(float(finite.min()) if finite.size else 1e-10, 1e-8)
+    hi = max(float(finite.max()) if finite.size else 1e-3, 1e-2)
+    layout = {
+        "xaxis": {"title": _axis_title("matrix"), "type": "category"},
+        "yaxis": {
+            "title": _axis_title("relative error (log scale)"),
+            "type": "log",
+            "exponentformat": "power",
+            "range": [math.log10(lo) - 0.5, math.log10(hi) + 1.0],  # a log range takes log10
+            "dtick": 1 if math.log10(hi) - math.log10(lo) < 8 else 2,
+        },
+        "shapes": shapes,
+        "margin": {"l": 80, "r": 30, "t": 80, "b": 60},
+    }
+    return _figure(data, layout, template, title, height)

@@ -288,3 +288,17 @@ def test_preset_chosen_in_sidebar_and_its_fix(at):
     assert at.session_state.trainer.config == preset.config
     at.button(key="contrast").click().run()
     assert at.session_state.trainer.config == preset.contrast
+
+
+def test_checks_mode_gradient_check_activations_and_lr_preview(at):
+    at.segmented_control(key="mode").set_value("Checks").run()
+    assert not at.exception
+    titles = [json.dumps(spec["layout"].get("title")) for spec in charts(at).values()]
+    assert any("Activations" in t for t in titles) and any("step of size" in t for t in titles)
+    at.button(key="run_gradcheck").click().run()
+    assert not at.exception
+    verdict = " ".join(m.value for m in at.markdown)
+    assert "At epoch 0" in verdict and "pass" in verdict
+    table = at.dataframe[0].value
+    assert list(table["matrix"]) == ["W1", "B1", "W2", "B2", "W3", "B3"]
+    assert all(float(e) < 1e-6 for e in table["relative error"])
