@@ -19,6 +19,7 @@ from playground import (
     presets,
     runfile,
     state,
+    sweep,
     views,
 )
 from playground.trainer import Trainer, csv_data
@@ -29,7 +30,7 @@ UPLOAD = "upload CSV"
 MAX_LINK_EPOCHS = 20_000  # a shared link retrains at most this far when it is opened
 STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
-MODES = ("Train", "Equations", "Checks", "Replay")
+MODES = ("Train", "Equations", "Checks", "Replay", "Compare", "Sweep")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -687,6 +688,145 @@ def checks_view() -> None:
         st.caption(f"Lowest cost after one step at α ≈ {best:.3g}; the chosen α is {t.alpha:g}.")
 
 
+def compare_view() -> None:
+    """Two configurations side by side on the same data and seed."""
+    s = st.session_state
+    a_config = s.trainer.config.replace(alpha=s.trainer.alpha)
+    c = st.columns(4)
+    c[0].markdown(
+        f"**Run A**: this page's settings ({', '.join(a_config.activations)}, "
+        f"α = {a_config.alpha:g}, {a_config.init})"
+    )
+    s.setdefault("cmp_act", "sigmoid" if a_config.activations[0] != "sigmoid" else "relu")
+    c[1].selectbox(
+        "Run B: every hidden activation",
+        state.ACTIVATION_NAMES,
+        format_func=state.ACTIVATION_LABELS.get,
+        key="cmp_act",
+    )
+    s.setdefault("cmp_alpha", _alpha_label(a_config.alpha))
+    c[2].selectbox("Run B: α", [_alpha_label(a) for a in state.ALPHAS], key="cmp_alpha")
+    s.setdefault("cmp_init", a_config.init)
+    c[3].selectbox(
+        "Run B: initialisation",
+        list(state.INIT_LABELS),
+        format_func=state.INIT_LABELS.get,
+        key="cmp_init",
+    )
+    b_config = a_config.replace(
+        activations=(s.cmp_act,) * len(a_config.hidden), alpha=float(s.cmp_alpha), init=s.cmp_init
+    )
+    pair = s.get("compare")
+    if pair is None or pair[0].config != a_config or pair[1].config != b_config:
+        data = s.trainer.data
+        pair = (Trainer(a_config, data=data), Trainer(b_config, data=data))
+        s.compare = pair
+    b = st.columns([1, 1, 4])
+    epochs = b[0].selectbox("Epochs", (10, 100, 1000), index=1, key="cmp_epochs")
+    if b[1].button(f"Train both {epochs}", key="cmp_train", type="primary"):
+        for t in pair:
+            t.step(epochs)
+    ta, tb = pair
+    label_a = f"A ({'/'.join(a_config.activations)}, α={a_config.alpha:g})"
+    label_b = f"B ({'/'.join(b_config.activations)}, α={b_config.alpha:g})"
+    b[2].markdown(
+        f"Epoch {ta.epoch}: cost A = {ta.last['train_cost']:.4f}, "
+        f"B = {tb.last['train_cost']:.4f}"
+        + ("  \n" + tb.message if tb.diverged else "")
+        + ("  \n" + ta.message if ta.diverged else "")
+    )
+    tpl = template()
+    show(figures.compare_runs(ta.history, tb.history, label_a, label_b, template=tpl), "compare")
+    cols = st.columns(2)
+    for col, t, label, key in ((cols[0], ta, label_a, "cmp_a"), (cols[1], tb, label_b, "cmp_b")):
+        with col:
+            d = t.data
+            xs, ys, P = views.boundary(t)
+            show(
+                figures.decision_boundary(
+                    xs,
+                    ys,
+                    P,
+                    d.P_train,
+                    d.Y_train,
+                    d.P_test,
+                    d.Y_test,
+                    title=label,
+                    template=tpl,
+                    height=420,
+                ),
+                key,
+            )
+
+
+def sweep_view() -> None:
+    """Train a grid of configurations and compare their final costs."""
+    s = st.session_state
+    base = s.trainer.config.replace(alpha=s.trainer.alpha)
+    st.caption(
+        f"Every cell trains this page's network for the chosen number of epochs with the two "
+        f"values changed, in parallel worker processes (joblib). At most {sweep.MAX_CELLS} "
+        f"cells and {sweep.MAX_EPOCHS:,} epochs."
+    )
+    c = st.columns(3)
+    alphas = c[0].multiselect(
+        "α values", list(state.ALPHAS), default=[0.01, 0.1, 0.3, 1.0, 3.0], key="sw_alphas"
+    )
+    units = c[1].multiselect(
+        "n1 values (units in layer 1)",
+        [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
+        default=[1, 2, 4, 8],
+        key="sw_units",
+    )
+    epochs = c[2].select_slider(
+        "Epochs", (100, 200, 500, 1000, 2000, 5000), value=500, key="sw_epochs"
+    )
+    cells = len(alphas) * len(units)
+    go_col, stop_col = st.columns([1, 5])
+    if go_col.button(
+        f"Run {cells} trainings",
+        key="sw_run",
+        type="primary",
+        disabled=cells == 0 or cells > sweep.MAX_CELLS,
+    ):
+        bar = st.progress(0.0, text="Starting workers…")
+        stop_col.button("Cancel", key="sw_cancel")  # a click reruns the page, ending this run
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"{done} of {total} trained")
+
+        try:
+            s.sweep_result = sweep.sweep(
+                base,
+                {"alpha": sorted(alphas), "n1": sorted(units)},
+                int(epochs),
+                n_jobs=2,
+                on_result=progress,
+            )
+        except ValueError as err:
+            st.error(str(err))
+        bar.empty()
+    if cells > sweep.MAX_CELLS:
+        st.warning(f"{cells} cells: choose at most {sweep.MAX_CELLS}.")
+    result = s.get("sweep_result")
+    if result is not None:
+        (row_name, rows), (col_name, cols) = result.axes
+        show(
+            figures.sweep_heatmap(
+                result.values,
+                "α",
+                rows,
+                "n1",
+                cols,
+                title=f"Final training cost after {result.epochs} epochs",
+                template=template(),
+            ),
+            "sweep",
+        )
+        if result.diverged.any():
+            st.caption(f"{int(result.diverged.sum())} cells diverged (shown as —).")
+
+
 def present_style() -> None:
     """Presentation mode: no sidebar, larger type (a fixed style sheet of ours)."""
     st.html(
@@ -741,6 +881,10 @@ def main() -> None:
         checks_view()
     elif s.mode == "Replay":
         replay_view()
+    elif s.mode == "Compare":
+        compare_view()
+    elif s.mode == "Sweep":
+        sweep_view()
 
 
 if __name__ == "__main__":

@@ -1673,3 +1673,98 @@ def gradcheck_figure(
         "margin": {"l": 80, "r": 30, "t": 80, "b": 60},
     }
     return _figure(data, layout, template, title, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two runs side by side, and a sweep's grid
+
+
+def compare_runs(
+    history_a: pd.DataFrame,
+    history_b: pd.DataFrame,
+    label_a: str,
+    label_b: str,
+    *,
+    title: str | None = "Two runs on the same data",
+    template: str = "plotly_white",
+    height: int | None = 440,
+) -> go.Figure:
+    """Cost (left) and gradient magnitudes ‖dWk‖ (right, log scale) of two runs on shared
+    axes: run A solid, run B dashed; one colour per layer on the right."""
+    for h in (history_a, history_b):
+        _check_history(h, ("epoch", "train_cost", "dW1_norm"))
+    _, tone = _theme(template)
+    colors = _LAYER_COLORS[tone]
+    data: list[dict[str, Any]] = []
+    for h, label, dash in ((history_a, label_a, "solid"), (history_b, label_b, "dash")):
+        x = _column(h, "epoch")
+        data.append({
+            "type": "scatter", "mode": "lines", "x": x, "y": _column(h, "train_cost"),
+            "name": f"{label}: cost", "line": {"color": colors[0 if dash == "solid" else 1],
+                                               "width": 3, "dash": dash},
+            "xaxis": "x", "yaxis": "y", "legendgroup": label,
+            "hovertemplate": f"{label}<br>epoch %{{x}}<br>cost %{{y:.4g}}<extra></extra>",
+        })  # fmt: skip
+        k = 1
+        while f"dW{k}_norm" in h.columns:
+            data.append({
+                "type": "scatter", "mode": "lines", "x": x,
+                "y": _positive(_column(h, f"dW{k}_norm")),
+                "name": f"{label}: ‖dW{k}‖", "legendgroup": label,
+                "line": {"color": colors[(k - 1) % len(colors)], "width": 2, "dash": dash},
+                "xaxis": "x2", "yaxis": "y2",
+                "hovertemplate": f"{label}<br>epoch %{{x}}<br>‖dW{k}‖ %{{y:.3g}}<extra></extra>",
+            })  # fmt: skip
+            k += 1
+    layout = {
+        "xaxis": {"domain": [0.0, 0.44], "title": _axis_title("epoch"), "anchor": "y"},
+        "yaxis": {"title": _axis_title("Cost"), "anchor": "x", "rangemode": "tozero"},
+        "xaxis2": {"domain": [0.56, 1.0], "title": _axis_title("epoch"), "anchor": "y2"},
+        "yaxis2": {"title": _axis_title("‖dWk‖"), "anchor": "x2", "type": "log",
+                   "exponentformat": "power"},
+        "legend": {"orientation": "h", "y": -0.22, "x": 0.0, "font": {"size": FONT_SIZE - 2}},
+        "margin": {"l": 70, "r": 30, "t": 70, "b": 130},
+    }  # fmt: skip
+    return _figure(data, layout, template, title, height)
+
+
+def sweep_heatmap(
+    values: ArrayLike,
+    row_name: str,
+    row_values: Sequence[Any],
+    col_name: str | None = None,
+    col_values: Sequence[Any] | None = None,
+    *,
+    quantity: str = "final train cost",
+    title: str | None = None,
+    template: str = "plotly_white",
+    height: int | None = 440,
+) -> go.Figure:
+    """A sweep's result: one cell per configuration, coloured by ``quantity`` (lower is
+    better: a sequential scale), with the value printed in each cell; NaN cells (diverged or
+    not run) are left blank and labelled."""
+    z = np.atleast_2d(np.asarray(values, dtype=float))
+    if z.shape[0] != len(row_values):
+        z = z.T if z.shape[1] == len(row_values) else z
+    if z.shape[0] != len(row_values):
+        raise ValueError(f"values must have one row per {row_name} value")
+    cols = list(col_values) if col_values is not None else [""]
+    if z.shape[1] != len(cols):
+        raise ValueError(f"values must have one column per {col_name} value")
+    text = [[("—" if not np.isfinite(v) else f"{v:.3g}") for v in row] for row in z]
+    finite = z[np.isfinite(z)]
+    data = [{
+        "type": "heatmap", "z": z, "x": [str(c) for c in cols], "y": [str(r) for r in row_values],
+        "colorscale": "Viridis", "reversescale": True,
+        "zmin": float(finite.min()) if finite.size else 0.0,
+        "zmax": float(finite.max()) if finite.size else 1.0,
+        "text": text, "texttemplate": "%{text}", "textfont": {"size": FONT_SIZE},
+        "colorbar": {"title": {"text": quantity, "side": "right"}},
+        "hovertemplate": f"{row_name} = %{{y}}<br>{col_name or ''} = %{{x}}<br>"
+        f"{quantity} = %{{text}}<extra></extra>",
+    }]  # fmt: skip
+    layout = {
+        "xaxis": {"title": _axis_title(col_name or ""), "type": "category"},
+        "yaxis": {"title": _axis_title(row_name), "type": "category"},
+    }
+    return _figure(data, layout, template, title or f"Sweep: {quantity}", height)

@@ -302,3 +302,32 @@ def test_checks_mode_gradient_check_activations_and_lr_preview(at):
     table = at.dataframe[0].value
     assert list(table["matrix"]) == ["W1", "B1", "W2", "B2", "W3", "B3"]
     assert all(float(e) < 1e-6 for e in table["relative error"])
+
+
+def test_compare_mode_trains_two_runs_on_the_same_data(at):
+    at.segmented_control(key="mode").set_value("Compare").run()
+    at.selectbox(key="cmp_act").set_value("sigmoid").run()
+    at.button(key="cmp_train").click().run()
+    assert not at.exception
+    a, b = at.session_state.compare
+    assert a.epoch == b.epoch == 100
+    assert a.data is b.data and b.config.activations == ("sigmoid", "sigmoid")
+    np.testing.assert_array_equal(a.snapshot(0)["W1"], b.snapshot(0)["W1"])  # same start
+    spec = chart(at, "Two runs")
+    names = [tr["name"] for tr in spec["data"]]
+    assert any(n.startswith("A (") for n in names) and any(n.startswith("B (") for n in names)
+
+
+def test_sweep_mode_fills_the_grid():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.segmented_control(key="mode").set_value("Sweep").run()
+    at.multiselect(key="sw_alphas").set_value([0.1, 1.0]).run()
+    at.multiselect(key="sw_units").set_value([2, 4]).run()
+    at.select_slider(key="sw_epochs").set_value(100).run()
+    at.button(key="sw_run").click().run()
+    assert not at.exception
+    result = at.session_state.sweep_result
+    assert result.completed == 4 and not result.cancelled
+    heat = [tr for tr in chart(at, "Final training cost")["data"] if tr["type"] == "heatmap"]
+    np.testing.assert_allclose(z_of(heat[0]), result.values)
