@@ -292,8 +292,40 @@ def read_csv(content: bytes) -> datasets.CSVData:
     return datasets.load_csv(content)
 
 
-def show(fig, key: str) -> None:
-    st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key=key)
+def show(fig, key: str, select: bool = False):
+    """Draw a figure; with ``select``, clicking a point reruns and returns the selection."""
+    if select:
+        return st.plotly_chart(
+            fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
+            selection_mode="points",
+        )  # fmt: skip
+    return st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key=key)
+
+
+def point_contribution(t: Trainer, event) -> None:
+    """A clicked training point's own share of dWL and dBL (the notes' sum over i)."""
+    points = (event or {}).get("selection", {}).get("points", [])
+    if not points:
+        st.caption("Click a training point to see its own contribution to the last layer's dW.")
+        return
+    d = t.data
+    i = views.nearest_point(d.P_train, points[0]["x"], points[0]["y"])
+    c = notes.gradient_contribution(t, i)
+    L = c["layer"]
+    st.markdown(
+        f"**Training point {i}** at ({c['point'][0]:.2f}, {c['point'][1]:.2f}), label "
+        f"y = {int(c['y'][0, 0])}: the network says a{L} = {c['a'][0, 0]:.3f}, so its error "
+        f"dZ{L} = a{L} − y = {c['dZ'][0, 0]:+.3f} and its loss is {c['loss']:.3f}."
+    )
+    share = notes.matrix_view(f"dW{L}", c["dW"], max_full=8)
+    st.latex(
+        rf"\tfrac{{1}}{{m}}\,dZ_{L}^{{(i)}}\,a_{{{L - 1}}}^{{(i)T}} = "
+        + share.latex
+        + rf"\qquad \tfrac{{1}}{{m}}\,dZ_{L}^{{(i)}} = {c['dB'][0, 0]:.3g}"
+    )
+    st.caption(
+        f"Summed over all {t.m} training points these shares make dW{L} = 1/m·dZ{L}·A{L - 1}ᵀ."
+    )
 
 
 def template() -> str:
@@ -398,7 +430,10 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 template=tpl,
                 height=460,
             )
-            show(fig, key + "boundary")
+            interactive = not key and not s.playing
+            event = show(fig, key + "boundary", select=interactive)
+            if interactive:
+                point_contribution(t, event)
         else:
             st.info("The decision boundary needs two input columns.")
     with right:

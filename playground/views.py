@@ -112,3 +112,8 @@ def point_error(frame: Frame) -> np.ndarray:
     """``|dZL|`` of each training point (m,): how wrong the network is about it."""
     L = engine.n_layers(frame.params)
     return np.abs(frame.grads[f"dZ{L}"]).sum(axis=0)
+
+
+def nearest_point(P: np.ndarray, x: float, y: float) -> int:
+    """The column of ``P`` (2, m) nearest to the clicked point ``(x, y)``."""
+    return int(np.argmin((P[0] - x) ** 2 + (P[1] - y) ** 2))
