@@ -601,8 +601,21 @@ def equations_view() -> None:
         st.caption("Mini-batch runs: the update stage trains one whole epoch of mini-batches.")
     active = set(current.equation_keys) if current else set()
     produced = staged.produced() if current else {}
-    left, right = st.columns([3, 2])
-    with left:
+    layer = current.layer if current else None
+    params, grads = t.params, t.grads
+    show(
+        figures.network_graph(
+            t.layer_sizes,
+            views.matrices(params, grads, t.alpha, "W"),
+            biases=views.biases(params, grads, t.alpha, "W"),
+            activations=t.config.activations,
+            title="The network" + (f": this stage works on layer {layer}" if layer else ""),
+            template=template(),
+            height=380,
+        ),
+        "eq_network",
+    )
+    with st.container():
         section = None
         for eq in notes.equations(t):
             if eq.section != section:
@@ -620,27 +633,16 @@ def equations_view() -> None:
                 with st.expander("values", expanded=False):
                     for view in eq.values.values():
                         st.latex(view.display)
-    with right:
+    left, right = st.columns(2)
+    with left:
         st.subheader("Shape ledger")
         st.dataframe(notes.shape_ledger(t), hide_index=True, width="stretch")
         st.caption(
             "Every matrix of the last step, in the notes' orientation; each dWk must have the "
             "shape of Wk for Wk − α·dWk to make sense."
         )
-        layer = current.layer if current else None
-        params, grads = t.params, t.grads
-        show(
-            figures.network_graph(
-                t.layer_sizes,
-                views.matrices(params, grads, t.alpha, "W"),
-                biases=views.biases(params, grads, t.alpha, "W"),
-                activations=t.config.activations,
-                title="The network" + (f": layer {layer}" if layer else ""),
-                template=template(),
-                height=420,
-            ),
-            "eq_network",
-        )
+    with right:
+        st.subheader("A matrix up close")
         pick = st.selectbox(
             "Heatmap of", ["W1", *[f"dW{k}" for k in range(1, t.L + 1)]], key="eq_heatmap"
         )
@@ -903,7 +905,7 @@ def main() -> None:
     sidebar()
     sync_trainer(widget_config())
     export_section()
-    top = st.columns([5, 1])
+    top = st.columns([4, 1.2])
     top[0].segmented_control(
         "Mode", MODES, key="mode", required=True, on_change=on_mode, label_visibility="collapsed"
     )

@@ -418,14 +418,14 @@ def decision_boundary(
             "showgrid": False,
             "zeroline": False,
         },
-        "legend": {
+        "legend": {  # under the plot: above it, a wrapped legend runs into the title
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
-            "y": 1.01,
-            "yanchor": "bottom",
+            "y": -0.24,
+            "yanchor": "top",
         },
-        "margin": {"l": 60, "r": 20, "t": 90, "b": 55},
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 120},
     }
     return _figure(data, layout, template, title, height)
 
@@ -854,9 +854,9 @@ def cost_curve(
             "zeroline": False,
         },
         "hovermode": "x unified",
-        "legend": {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02,
-                   "yanchor": "bottom"},
-        "margin": {"l": 70, "r": 80, "t": 80, "b": 60},
+        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.2,
+                   "yanchor": "top"},
+        "margin": {"l": 70, "r": 80, "t": 60, "b": 110},
     }
     return _figure(data, layout, template, title, height)
 
@@ -1699,7 +1699,8 @@ def compare_runs(
     for h, label, dash in ((history_a, label_a, "solid"), (history_b, label_b, "dash")):
         x = _column(h, "epoch")
         data.append({
-            "type": "scatter", "mode": "lines", "x": x, "y": _column(h, "train_cost"),
+            "type": "scatter", "mode": "lines" if len(x) > 2 else "lines+markers", "x": x,
+            "y": _column(h, "train_cost"),
             "name": f"{label}: cost", "line": {"color": colors[0 if dash == "solid" else 1],
                                                "width": 3, "dash": dash},
             "xaxis": "x", "yaxis": "y", "legendgroup": label,
@@ -1708,7 +1709,7 @@ def compare_runs(
         k = 1
         while f"dW{k}_norm" in h.columns:
             data.append({
-                "type": "scatter", "mode": "lines", "x": x,
+                "type": "scatter", "mode": "lines" if len(x) > 2 else "lines+markers", "x": x,
                 "y": _positive(_column(h, f"dW{k}_norm")),
                 "name": f"{label}: ‖dW{k}‖", "legendgroup": label,
                 "line": {"color": colors[(k - 1) % len(colors)], "width": 2, "dash": dash},
