@@ -294,6 +294,13 @@ def read_csv(content: bytes) -> datasets.CSVData:
 
 def show(fig, key: str, select: bool = False):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection."""
+    if st.session_state.get("present"):  # readable from the back of a room
+        fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20)
+        fig.update_xaxes(title_font_size=24, tickfont_size=20)
+        fig.update_yaxes(title_font_size=24, tickfont_size=20)
+        fig.update_annotations(font_size=22)
+        if fig.layout.height:
+            fig.update_layout(height=int(fig.layout.height * 1.25))
     if select:
         return st.plotly_chart(
             fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
