@@ -416,6 +416,14 @@ def test_lr_preview_huge_steps_give_nan_without_warnings():
     assert pv.costs[1] > 100 * pv.current  # far past the minimum along the line
     assert np.isnan(pv.costs[-1])  # theta overflows to inf: NaN, never inf
     assert not np.any(np.isinf(pv.costs))
+    # A cost that overflows to +inf (B2 = 1e308 with every label 0) is reported as NaN too.
+    zero = {f"d{key}": np.zeros_like(P) for key, P in params.items()}
+    zero["dB3"] = -np.ones_like(params["B3"])
+    Y0 = np.zeros_like(Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pv = checks.lr_preview(params, zero, X, Y0, acts, alphas=[1.0, 1e308])
+    assert np.isfinite(pv.costs[0]) and np.isnan(pv.costs[1])
 
 
 def test_best_alpha():
