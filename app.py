@@ -95,14 +95,15 @@ def widget_config() -> state.Config:
             f"{state.ALPHA_RANGE[1]:g}; keeping {s.trainer.alpha:g}."
         )
         alpha = s.trainer.alpha
-    features = tuple(s.features)
+    config = s.trainer.config  # for the data widgets hidden while a CSV is chosen
+    features = tuple(s.get("features", config.features))
     if not features:
         st.sidebar.warning("Pick at least one input feature; using X₁ and X₂.")
         features = ("x1", "x2")
     return state.DEFAULT.replace(
         dataset=s.dataset if s.dataset != UPLOAD else state.DEFAULT.dataset,
-        n_samples=int(s.n_samples),
-        noise=float(s.noise),
+        n_samples=int(s.get("n_samples", config.n_samples)),
+        noise=float(s.get("noise", config.noise)),
         train_ratio=float(s.train_ratio),
         features=features,
         hidden=tuple(int(s.get(f"units_{k}", 4)) for k in range(1, n + 1)),
@@ -234,6 +235,12 @@ def sidebar() -> None:
                 sb.error(str(err))
     else:
         s.csv = None
+        # These widgets are not drawn while a CSV is chosen, and Streamlit then forgets their
+        # values: bring back the current run's.
+        config = s.trainer.config
+        s.setdefault("n_samples", config.n_samples)
+        s.setdefault("noise", config.noise)
+        s.setdefault("features", list(config.features))
         sb.slider("Points", *state.SAMPLES_RANGE, step=50, key="n_samples")
         sb.slider("Noise", *state.NOISE_RANGE, step=0.05, key="noise")
         sb.multiselect(

@@ -331,3 +331,15 @@ def test_sweep_mode_fills_the_grid():
     assert result.completed == 4 and not result.cancelled
     heat = [tr for tr in chart(at, "Final training cost")["data"] if tr["type"] == "heatmap"]
     np.testing.assert_allclose(z_of(heat[0]), result.values)
+
+
+def test_upload_choice_and_back_keeps_the_data_settings(at):
+    at.sidebar.slider(key="noise").set_value(0.2).run()
+    at.sidebar.selectbox(key="dataset").set_value("upload CSV").run()
+    at.run()  # a second run with the data widgets hidden (their state is gone by then)
+    assert not at.exception
+    at.sidebar.selectbox(key="dataset").set_value("xor").run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.config.dataset == "xor" and t.config.noise == 0.2
+    assert t.config.features == ("x1", "x2")
