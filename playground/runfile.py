@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import zipfile
 
 import numpy as np
 
@@ -59,11 +58,17 @@ def load(content: bytes) -> Trainer:
     """A trainer restored from ``save``'s bytes; raises RunFileError for anything else."""
     if len(content) > MAX_BYTES:
         raise RunFileError(f"A run file can be at most {MAX_BYTES // 2**20} MB.")
+    not_a_run = RunFileError("This is not a run file saved by Backprop Playground.")
     try:
-        with np.load(io.BytesIO(content), allow_pickle=False) as npz:
+        loaded = np.load(io.BytesIO(content), allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):  # a bare .npy array
+            raise not_a_run
+        with loaded as npz:
             files = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
-        raise RunFileError("This is not a run file saved by Backprop Playground.") from err
+    except RunFileError:
+        raise
+    except Exception as err:  # any damage inside the archive (zip, zlib, npy headers)
+        raise not_a_run from err
     try:
         header = json.loads(files.pop("header").tobytes().decode())
         if header.get("format") != FORMAT or header.get("version") != VERSION:
@@ -71,8 +76,8 @@ def load(content: bytes) -> Trainer:
         return _restore(header, files)
     except RunFileError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError) as err:
-        raise RunFileError(f"The run file is damaged: {err}") from err
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
+        raise RunFileError(f"The run file is damaged ({type(err).__name__}).") from err
 
 
 def _restore(header: dict, files: dict[str, np.ndarray]) -> Trainer:

@@ -56,7 +56,9 @@ DEFAULT = Config(
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    """The shortest text that reads back as exactly ``x`` ("0.3", "1e-05", "0.0123456789")."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _query(config: Config) -> dict[str, str]:
@@ -189,6 +191,11 @@ def _layers(hidden: str | None, acts: str | None, problems: list[str]):
     if names is not None and not all(n in engine.ACTIVATIONS for n in names):
         problems.append(f"act: {acts[:60]!r} names an unknown activation")
         names = None
+    elif names is not None and not 1 <= len(names) <= MAX_LAYERS:
+        problems.append(f"act: give 1-{MAX_LAYERS} activations, one per hidden layer")
+        names = None
+    if sizes is None and names is None:
+        return None, None
     if sizes is None:
         sizes = DEFAULT.hidden[: len(names)] + (DEFAULT.hidden[-1],) * (
             len(names) - len(DEFAULT.hidden)
