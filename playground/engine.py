@@ -17,6 +17,7 @@ This module imports only numpy.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
@@ -322,6 +323,58 @@ def accuracy(AL: Array, Y: Array) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
+def _f_ops(name: str, Z: Array, A: Array) -> list:
+    """``A = f(Z)`` as ``(function, args)`` pairs: the operations of ``_tanh``, ``_sigmoid``, ..."""
+    if name == "tanh":
+        return [
+            (np.multiply, (Z, 2.0, A)),
+            (np.exp, (A, A)),
+            (np.add, (A, 1.0, A)),
+            (np.divide, (2.0, A, A)),
+            (np.subtract, (1.0, A, A)),
+        ]
+    if name == "sigmoid":
+        return [
+            (np.negative, (Z, A)),
+            (np.exp, (A, A)),
+            (np.add, (A, 1.0, A)),
+            (np.reciprocal, (A, A)),
+        ]
+    if name == "relu":
+        return [(functools.partial(np.maximum, out=A), (Z, 0.0))]
+    if name == "leaky_relu":
+        return [(np.multiply, (Z, LEAKY_SLOPE, A)), (functools.partial(np.maximum, out=A), (Z, A))]
+    return [(np.copyto, (A, Z))]  # linear
+
+
+def _df_ops(name: str, A: Array, D: Array) -> list:
+    """``D = f'(Z)`` from ``A = f(Z)``: the operations of ``_tanh_df_from_a``, ...
+
+    Empty for ``linear`` (f' = 1)."""
+    if name == "tanh":
+        return [(np.multiply, (A, A, D)), (np.subtract, (1.0, D, D))]
+    if name == "sigmoid":
+        return [(np.subtract, (1.0, A, D)), (np.multiply, (D, A, D))]
+    if name == "relu":
+        return [(np.greater, (A, 0.0, D))]
+    if name == "leaky_relu":
+        return [
+            (np.greater, (A, 0.0, D)),
+            (np.multiply, (D, 1.0 - LEAKY_SLOPE, D)),
+            (np.add, (D, LEAKY_SLOPE, D)),
+        ]
+    return []  # linear: f' = 1
+
+
+# Below this many elements, the tanh derivative copies the strided training columns first.
+_COPY_FIRST_MAX = 2**20
+
+
+def _run(ops: list) -> None:
+    for fn, args in ops:
+        fn(*args)
+
+
 class Workspace:
     """Buffers and in-place steps for one network on fixed data.
 
@@ -334,11 +387,16 @@ class Workspace:
     ``Zk = Wk A(k-1) + Bk`` is the single product ``Wb[k] @ A[k-1]`` and the same product in
     backward gives ``[dWk | dBk] = dZk [A(k-1); 1]^T`` (the ones row sums ``dZk`` over the
     observations). ``W[k]``, ``B[k]``, ``dW[k]``, ``dB[k]`` are views. All parameters live in
-    one vector ``theta`` and all gradients in ``grad``, back to back in one buffer, so the
-    update and every norm take a few NumPy calls whatever the depth.
+    one vector ``theta`` and all gradients in ``grad``, so the update and every norm take a few
+    NumPy calls whatever the depth. ``theta`` and ``previous`` (the parameters before the last
+    update) are two buffers that trade places at each update, so the update writes the new
+    parameters straight into the old buffer instead of copying ``theta`` first: read ``theta``,
+    ``Wb``, ``W`` and ``B`` from the workspace after an update, not from earlier references.
 
     Stages, in the order of one epoch (``step``): ``apply_update(alpha)``,
     ``forward_layer(1..L)``, ``measure()``, ``backward_layer(L..1)``, ``finish_gradients()``.
+    Each stage runs a list of in-place NumPy operations built once (``_f_ops``, ``_df_ops``);
+    ``forward`` and ``backward`` run the same operations in one loop.
 
     The stages let ``exp`` overflow to ``inf`` where that gives the right limit, and leave the
     warning to the caller: run them under ``np.errstate(over="ignore", invalid="ignore")``
@@ -367,32 +425,33 @@ class Workspace:
         self.has_test = M > m
         dt = self.dtype
 
-        # theta (then grad) = [Wb1, Wb2, ...] flattened, in one buffer.
+        # [theta_a | grad | theta_b]: theta is theta_a or theta_b (the other is ``previous``),
+        # each laid out as [Wb1, Wb2, ...] flattened; theta and grad are adjacent either way.
         shapes = [(sizes[k], sizes[k - 1] + 1) for k in range(1, L + 1)]
         counts = [r * c for r, c in shapes]
         self.size = size = sum(counts)
-        self._both = np.zeros(2 * size, dtype=dt)
-        self.grad, self.theta = self._both[:size], self._both[size:]
-        self.previous = np.zeros(size, dtype=dt)  # theta before the last update
+        self._buf = np.zeros(3 * size, dtype=dt)
+        self.grad = self._buf[size : 2 * size]
+        thetas = (self._buf[:size], self._buf[2 * size :])
         self._scratch = np.empty(2 * size, dtype=dt)
         starts = np.cumsum([0, *counts])
-        self.Wb, self.dWb = [None], [None]
-        for k in range(1, L + 1):
-            lo, hi = starts[k - 1], starts[k]
-            self.Wb.append(self.theta[lo:hi].reshape(shapes[k - 1]))
-            self.dWb.append(self.grad[lo:hi].reshape(shapes[k - 1]))
-        self.W = [None] + [Wb[:, :-1] for Wb in self.Wb[1:]]
-        self.B = [None] + [Wb[:, -1:] for Wb in self.Wb[1:]]
+
+        def layers(vector):
+            out = [None]
+            for k in range(1, L + 1):
+                out.append(vector[starts[k - 1] : starts[k]].reshape(shapes[k - 1]))
+            return out
+
+        self.dWb = layers(self.grad)
         self.dW = [None] + [dWb[:, :-1] for dWb in self.dWb[1:]]
         self.dB = [None] + [dWb[:, -1:] for dWb in self.dWb[1:]]
-        # Segment of each element of _both, for the norms: dW1, dB1, ..., dWL, dBL, W1, B1, ...
+        # Segment of each element, for the norms: dW1, dB1, ..., dWL, dBL, then W1, B1, ...
         seg = []
         for k, (r, c) in enumerate(shapes):
             one = np.full((r, c), 2 * k, dtype=np.intp)
             one[:, -1] += 1
             seg.append(one.ravel())
         seg = np.concatenate(seg)
-        self._segments = np.concatenate([seg, seg + 2 * L])
         self._weight_segments = np.arange(2 * L, 4 * L, 2)
 
         # Activations over all M columns with a row of ones below; dZ over the m columns.
@@ -415,14 +474,110 @@ class Workspace:
         self.Y_train = self.Y[:, :m]
         nL = sizes[-1]
         self._neg_sign = 1.0 - 2.0 * self.Y  # -1 for class 1, +1 for class 0
-        self._label = self.Y > 0.5
-        self._predicted = np.empty((nL, M), dtype=bool)
-        self._measures = np.empty((2 * nL, M), dtype=dt)  # losses, then right/wrong
-        self._loss, self._right = self._measures[:nL], self._measures[nL:]
-        self._split = np.array([0, m] if self.has_test else [0], dtype=np.intp)
-        self._counts = np.array([m, M - m] if self.has_test else [m], dtype=np.float64)
+        self._parts = parts = 2 if self.has_test else 1
+        # _mvec = [losses (nL x M) | predicted class (nL x M, 0 or 1) | 1]; one product with
+        # _select sums it to [loss of each part, right answers of each part] (see ``measure``).
+        K = nL * M
+        self._mvec = np.zeros(2 * K + 1, dtype=dt)
+        self._mvec[-1] = 1.0
+        self._loss = self._mvec[:K].reshape(nL, M)
+        self._predicted = self._mvec[K : 2 * K].reshape(nL, M)
+        part = np.zeros(M, dtype=np.intp)
+        part[m:] = 1
+        select = np.zeros((2 * parts, 2 * K + 1), dtype=dt)
+        for j in range(nL):
+            cols = j * M + np.arange(M)
+            select[part, cols] = 1.0
+            select[parts + part, K + cols] = 2.0 * self.Y[j] - 1.0  # +P for class 1, -P for 0
+            np.add.at(select[:, -1], parts + part, 1.0 - self.Y[j])  # + the class-0 count
+        self._select = select
+        counts_ = np.array([m, M - m][:parts], dtype=dt)
+        self._divisor = np.concatenate([counts_, nL * counts_])
+        self._measure_ops = [
+            (np.multiply, (self._neg_sign, self.Z[L], self._loss)),  # t = -(2y - 1) z
+            (np.exp, (self._loss, self._loss)),
+            (np.log1p, (self._loss, self._loss)),
+            (np.greater, (self.Z[L], 0.0, self._predicted)),  # class 1 where z > 0
+        ]
         self.inv_m = 1.0 / m
+        self._l2_tmp = [None] + [np.empty(s[:1] + (s[1] - 1,), dtype=dt) for s in shapes]
+
+        # Everything that depends on which buffer holds theta, for both choices.
+        self._sets = []
+        for p in (0, 1):
+            theta, previous = thetas[p], thetas[1 - p]
+            Wb = layers(theta)
+            W = [None] + [x[:, :-1] for x in Wb[1:]]
+            B = [None] + [x[:, -1:] for x in Wb[1:]]
+            both = self._buf[: 2 * size] if p == 0 else self._buf[size:]
+            segments = np.concatenate([seg + 2 * L, seg] if p == 0 else [seg, seg + 2 * L])
+            fwd = [None]
+            for k in range(1, L + 1):
+                name = "sigmoid" if k == L else self.activations[k - 1]
+                matmul = (np.matmul, (Wb[k], self.A[k - 1], self.Z[k]))
+                fwd.append([matmul, *_f_ops(name, self.Z[k], self.act[k])])
+            bwd = [None]
+            for k in range(1, L + 1):
+                ops = []
+                if k == L:  # dZL = AL - Y
+                    ops.append((np.subtract, (self.act_train[L], self.Y_train, self.dZ[L])))
+                ops.append((np.matmul, (self.dZ[k], self.A_train[k - 1].T, self.dWb[k])))
+                if k > 1:
+                    # an outer product when nk = 1: the same single products, without BLAS
+                    back = np.multiply if sizes[k] == 1 else np.matmul
+                    ops.append((back, (W[k].T, self.dZ[k], self.dZ[k - 1])))
+                    name, A_prev, D = (
+                        self.activations[k - 2],
+                        self.act_train[k - 1],
+                        self._deriv[k - 1],
+                    )
+                    if name == "tanh" and self.has_test and D.size <= _COPY_FIRST_MAX:
+                        # NumPy reads the strided training columns at about a third of the
+                        # speed of a contiguous array, but copies them fast: copy, then square
+                        # in place (the same products A * A)
+                        df = [(np.copyto, (D, A_prev)), *_df_ops(name, D, D)]
+                    else:
+                        df = _df_ops(name, A_prev, D)
+                    if df:
+                        ops += [
+                            *df,
+                            (np.multiply, (self.dZ[k - 1], self._deriv[k - 1], self.dZ[k - 1])),
+                        ]
+                bwd.append(ops)
+            finish = [(np.multiply, (self.grad, self.inv_m, self.grad))]
+            if self.l2:
+                for k in range(1, L + 1):
+                    tmp = self._l2_tmp[k]
+                    finish.append((np.multiply, (W[k], self.l2 * self.inv_m, tmp)))
+                    finish.append((np.add, (self.dW[k], tmp, self.dW[k])))
+            self._sets.append(
+                {
+                    "theta": theta,
+                    "previous": previous,
+                    "Wb": Wb,
+                    "W": W,
+                    "B": B,
+                    "both": both,
+                    "segments": segments,
+                    "fwd": fwd,
+                    "fwd_all": [op for ops in fwd[1:] for op in ops],
+                    "bwd": bwd,
+                    "finish": finish,
+                    "bwd_all": [op for k in range(L, 0, -1) for op in bwd[k]] + finish,
+                }
+            )
+        self._use(0)
         self.grads_ready = True  # False between a backward_layer and finish_gradients
+
+    def _use(self, parity: int) -> None:
+        """Make buffer ``parity`` hold theta (and the other one ``previous``)."""
+        s = self._sets[parity]
+        self._parity, self._set = parity, s
+        self.theta, self.previous = s["theta"], s["previous"]
+        self.Wb, self.W, self.B = s["Wb"], s["W"], s["B"]
+        self._both, self._segments = s["both"], s["segments"]
+        self._fwd, self._fwd_all, self._bwd = s["fwd"], s["fwd_all"], s["bwd"]
+        self._finish, self._bwd_all = s["finish"], s["bwd_all"]
 
     # -- parameters ------------------------------------------------------------------------
 
@@ -465,13 +620,11 @@ class Workspace:
 
     def forward_layer(self, k: int) -> None:
         """``Zk = Wk A(k-1) + Bk`` (one product with ``[Wk | Bk]``) and ``Ak = fk(Zk)``."""
-        Z = np.matmul(self.Wb[k], self.A[k - 1], out=self.Z[k])  # (nk, M)
-        f = _sigmoid if k == self.L else _f(self.activations[k - 1])
-        f(Z, out=self.act[k])
+        _run(self._fwd[k])
 
     def forward(self) -> None:
-        for k in range(1, self.L + 1):
-            self.forward_layer(k)
+        for fn, args in self._fwd_all:
+            fn(*args)
 
     def measure(self) -> tuple[Array, Array]:
         """Cost and accuracy of the current forward pass: ``([train, test], [train, test])``.
@@ -480,26 +633,30 @@ class Workspace:
         ``softplus(t) = log1p(exp(t))``: accurate for every ``t`` up to where ``exp`` overflows
         (``t > 709``, a hopelessly wrong point), where the stable form
         ``max(t, 0) + log1p(exp(-|t|))`` takes over. A prediction is class 1 where ``z > 0``
-        (``AL > 0.5``). Train and test are split by ``reduceat``. With ``l2 > 0`` the training
-        cost includes the penalty; the test cost is the data loss.
+        (``AL > 0.5``); with ``P`` that 0/1 prediction, the right answers of a part are
+        ``sum(P over class 1) - sum(P over class 0) + (its class-0 count)``, so one product
+        sums the losses and the right answers of train and test together. With ``l2 > 0`` the
+        training cost includes the penalty; the test cost is the data loss.
         """
-        ZL, loss = self.Z[self.L], self._loss
-        np.multiply(self._neg_sign, ZL, out=loss)  # t = -(2y - 1) z
-        np.exp(loss, out=loss)
-        np.log1p(loss, out=loss)
-        np.greater(ZL, 0.0, out=self._predicted)
-        np.equal(self._predicted, self._label, out=self._right)
-        sums = np.add.reduceat(self._measures, self._split, axis=1)  # (2 nL, 1 or 2)
-        if not math.isfinite(sums[: len(loss)].sum()):
-            loss[...] = _softplus(self._neg_sign * ZL)
-            sums = np.add.reduceat(self._measures, self._split, axis=1)
-        sums /= self._counts
-        nL = self.sizes[-1]
-        J, acc = (sums[0], sums[1]) if nL == 1 else (sums[:nL].sum(0), sums[nL:].mean(0))
+        out = np.empty(2 * self._parts, dtype=self.dtype)
+        with np.errstate(invalid="ignore"):  # the product's inf * 0 when a loss overflows
+            self._measure(out)
+        return out[: self._parts], out[self._parts :]
+
+    def _measure(self, out: Array) -> None:
+        """``measure`` into ``out`` = ``[J train, (J test), acc train, (acc test)]``.
+
+        Run it under ``np.errstate(invalid="ignore")``: where a loss overflows to ``inf`` (then
+        replaced by the stable form), the product meets ``inf * 0``."""
+        for fn, args in self._measure_ops:
+            fn(*args)
+        np.matmul(self._select, self._mvec, out)
+        if not math.isfinite(sum(out[: self._parts].tolist())):
+            self._loss[...] = _softplus(self._neg_sign * self.Z[self.L])
+            np.matmul(self._select, self._mvec, out)
+        np.divide(out, self._divisor, out)
         if self.l2:  # the penalty belongs to the training objective, not the test loss
-            J = J.copy()
-            J[0] += self.l2 / (2 * self.m) * self.weight_sq()
-        return J, acc
+            out[0] += self.l2 / (2 * self.m) * self.weight_sq()
 
     def backward_layer(self, k: int) -> None:
         """``[dWk | dBk] = dZk [A(k-1); 1]^T`` and ``dZ(k-1) = Wk^T dZk * f'(Z(k-1))``.
@@ -508,34 +665,27 @@ class Workspace:
         all gradients at once in ``finish_gradients``.
         """
         self.grads_ready = False
-        if k == self.L:
-            np.subtract(self.act_train[k], self.Y_train, out=self.dZ[k])  # dZL = AL - Y
-        dZ = self.dZ[k]
-        np.matmul(dZ, self.A_train[k - 1].T, out=self.dWb[k])  # (nk, nk-1 + 1)
-        if k > 1:
-            act = ACTIVATIONS[self.activations[k - 2]]
-            back = np.matmul(self.W[k].T, dZ, out=self.dZ[k - 1])  # (nk-1, m)
-            if not act.identity_df:
-                back *= act.df_from_a(self.act_train[k - 1], out=self._deriv[k - 1])
+        _run(self._bwd[k])
 
     def finish_gradients(self) -> None:
         """Scale by ``1/m`` (and add ``l2/m Wk`` when regularising)."""
-        self.grad *= self.inv_m
+        _run(self._finish)
         self.grads_ready = True
-        if self.l2:
-            for k in range(1, self.L + 1):
-                self.dW[k] += (self.l2 * self.inv_m) * self.W[k]
 
     def backward(self) -> None:
-        for k in range(self.L, 0, -1):
-            self.backward_layer(k)
-        self.finish_gradients()
+        for fn, args in self._bwd_all:
+            fn(*args)
+        self.grads_ready = True
 
     def apply_update(self, alpha: float) -> None:
-        """``theta = theta - alpha grad`` for every ``Wk`` and ``Bk`` at once."""
-        np.copyto(self.previous, self.theta)
-        np.multiply(self.grad, alpha, out=self._scratch[: self.size])
-        self.theta -= self._scratch[: self.size]
+        """``theta = theta - alpha grad`` for every ``Wk`` and ``Bk`` at once.
+
+        The new parameters go into the ``previous`` buffer, which then becomes ``theta``.
+        """
+        scaled = self._scratch[: self.size]
+        np.multiply(self.grad, alpha, scaled)
+        np.subtract(self.theta, scaled, self.previous)
+        self._use(1 - self._parity)
 
     def revert(self) -> None:
         """Undo the last ``apply_update``."""

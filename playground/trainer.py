@@ -173,6 +173,8 @@ class Trainer:
         self._snaps = _Thinned(count, self.ws.theta.size, dtype=self.ws.theta.dtype)
         self._last = np.full(len(self.columns), np.nan)  # the newest recorded row
         self._row = np.zeros(len(self.columns))  # the row being measured
+        self._row_measures = self._row[1:5]
+        self._measure_in_place = self.ws.dtype == self._row.dtype and self.ws._parts == 2
         self._row_norms = self._row[5:]
         with np.errstate(all="ignore"):
             self.ws.forward()
@@ -193,11 +195,10 @@ class Trainer:
             for _ in range(int(epochs)):
                 if full_batch:
                     ws.apply_update(alpha)
-                    ws.forward()
                 else:
                     np.copyto(ws.previous, ws.theta)
                     self._minibatch_epoch(alpha)
-                    ws.forward()
+                ws.forward()
                 self.epoch += 1
                 if not self._measure_and_record():
                     self.epoch -= 1
@@ -232,23 +233,29 @@ class Trainer:
         Returns False (and records nothing) when anything is non-finite.
         """
         ws, row = self.ws, self._row
-        J, acc = ws.measure()
+        if self._measure_in_place:  # train_cost, test_cost, train_acc, test_acc
+            ws._measure(self._row_measures)
+        else:
+            J, acc = ws.measure()
+            row[1 : 1 + len(J)] = J
+            row[3 : 3 + len(acc)] = acc
         ws.backward()
         ws.norms(out=self._row_norms)
-        row[1 : 1 + len(J)] = J
-        row[3 : 3 + len(acc)] = acc
-        if not math.isfinite(row[1:].sum()):
+        if not math.isfinite(sum(row.tolist())):  # (row[0], the old epoch, is finite)
             return False
         if not record:
             return True
-        row[0] = self.epoch
+        epoch = self.epoch
+        row[0] = epoch
         np.copyto(self._last, row)
-        if self._hist.wants(self.epoch):
-            slot = self._hist.slot(self.epoch)
+        hist = self._hist
+        if epoch % hist.stride == 0:
+            slot = hist.slot(epoch)
             if slot is not None:
                 slot[:] = row
-        if self._snaps.wants(self.epoch):
-            slot = self._snaps.slot(self.epoch)
+        snaps = self._snaps
+        if epoch % snaps.stride == 0:
+            slot = snaps.slot(epoch)
             if slot is not None:
                 slot[:] = ws.theta
         return True
@@ -300,8 +307,16 @@ class Trainer:
     def memory_bytes(self) -> int:
         """Bytes held by the history, the snapshots and the workspace buffers."""
         ws = self.ws
-        arrays = [self._hist.rows, self._snaps.rows, ws.previous, ws._both, ws._scratch]
-        arrays += [*ws.A, *ws.Z[1:], *ws.dZ[1:], *ws._deriv[1:], ws._measures, ws.Y, ws._neg_sign]
+        arrays = [self._hist.rows, self._snaps.rows, ws._buf, ws._scratch, ws._mvec, ws._select]
+        arrays += [
+            *ws.A,
+            *ws.Z[1:],
+            *ws.dZ[1:],
+            *ws._deriv[1:],
+            *ws._l2_tmp[1:],
+            ws.Y,
+            ws._neg_sign,
+        ]
         return int(sum(a.nbytes for a in arrays))
 
 
