@@ -9,6 +9,8 @@ viewport     (function) {"width": 1280, "height": 720}; override per test with
              ``@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])``.
 page         (function) a fresh context + page with the app loaded and its first run
              finished. ``page.errors`` lists console errors and uncaught page errors.
+new_page     (function) factory ``new_page(viewport=(1280, 720)) -> Page``: more sessions
+             (each its own browser context), loaded like ``page``; closed after the test.
 wait_idle    the helper ``wait_idle(page)``: after an action, wait for the rerun it
              triggered to finish.
 screenshot   the helper ``screenshot(page, name)`` -> Path of
@@ -30,12 +32,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+# `expect(...)` retries for 15 s instead of Playwright's 5: on this 2-core machine, shared with
+# the server, Chromium and other jobs, one rerun of the page has been seen to take over 5 s.
+expect.set_options(timeout=15_000)
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BROWSER_TESTS_DIR.parents[1]
@@ -216,6 +222,39 @@ def viewport() -> dict[str, int]:
     return {"width": 1280, "height": 720}
 
 
+def _open_app(
+    browser: Browser, base_url: str, viewport: dict[str, int] | tuple[int, int]
+) -> tuple[BrowserContext, Page]:
+    """A new browser context (its own Streamlit session) with the app loaded and drawn.
+
+    The page gets ``page.errors``: console errors and uncaught exceptions, as strings.
+    """
+    if not isinstance(viewport, dict):
+        width, height = viewport
+        viewport = {"width": width, "height": height}
+    context = browser.new_context(viewport=viewport)
+    try:
+        app_page = context.new_page()
+        errors: list[str] = []
+
+        def on_console(message) -> None:
+            if message.type == "error":
+                errors.append(f"console.error: {message.text}")
+
+        app_page.on("console", on_console)
+        app_page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+        app_page.errors = errors  # type: ignore[attr-defined]
+        app_page.add_init_script(_RUN_COUNTER_JS)
+        app_page.goto(f"{base_url}/")
+        app_page.wait_for_selector(APP_IDLE_SELECTOR, timeout=60_000)
+        app_page.wait_for_function(_RENDERED_JS, timeout=30_000)
+        app_page.evaluate(_MARK_RUNS_SEEN_JS)
+    except BaseException:
+        context.close()
+        raise
+    return context, app_page
+
+
 @pytest.fixture
 def page(
     request: pytest.FixtureRequest,
@@ -227,31 +266,36 @@ def page(
 
     ``page.errors`` collects console errors and uncaught exceptions (``pageerror``) as strings.
     """
-    if not isinstance(viewport, dict):
-        width, height = viewport
-        viewport = {"width": width, "height": height}
-    context = browser.new_context(viewport=viewport)
-    app_page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            errors.append(f"console.error: {message.text}")
-
-    app_page.on("console", on_console)
-    app_page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    app_page.errors = errors  # type: ignore[attr-defined]
-    app_page.add_init_script(_RUN_COUNTER_JS)
+    context, app_page = _open_app(browser, app_server, viewport)
     try:
-        app_page.goto(f"{app_server}/")
-        app_page.wait_for_selector(APP_IDLE_SELECTOR, timeout=60_000)
-        app_page.wait_for_function(_RENDERED_JS, timeout=30_000)
-        app_page.evaluate(_MARK_RUNS_SEEN_JS)
         yield app_page
         if request.node.stash.get(_CALL_FAILED, False):
             _screenshot(app_page, f"FAILED-{_safe_name(request.node.name)}")
     finally:
         context.close()
+
+
+@pytest.fixture
+def new_page(
+    request: pytest.FixtureRequest, browser: Browser, app_server: str
+) -> Iterator[Callable[..., Page]]:
+    """The factory ``new_page(viewport=(1280, 720)) -> Page``: another browser context, so
+    another Streamlit session, loaded like ``page``. All are closed after the test (a failing
+    test leaves ``screenshots/FAILED-<test>-<n>.png`` of each)."""
+    opened: list[tuple[BrowserContext, Page]] = []
+
+    def factory(viewport: dict[str, int] | tuple[int, int] = (1280, 720)) -> Page:
+        opened.append(_open_app(browser, app_server, viewport))
+        return opened[-1][1]
+
+    try:
+        yield factory
+        if request.node.stash.get(_CALL_FAILED, False):
+            for n, (_, app_page) in enumerate(opened, start=1):
+                _screenshot(app_page, f"FAILED-{_safe_name(request.node.name)}-{n}")
+    finally:
+        for context, _ in opened:
+            context.close()
 
 
 # --- helpers --------------------------------------------------------------------------------

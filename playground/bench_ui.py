@@ -1,0 +1,586 @@
+"""How fast the page feels in a real browser: first render, Step latency, Play frame rates.
+
+Run ``python -m playground.bench_ui`` (``--quick`` for a short run). It starts ``app.py`` with
+``streamlit run`` on a free loopback port, drives headless Chromium (Debian's ``chromium``, via
+Playwright, a dev requirement) and prints:
+
+* first render: navigation start to every chart drawn, for the first visitor of a fresh server
+  (cold: Python imports, Plotly's bundle) and for later visitors (warm);
+* Step: from the click on Step to the last chart redrawn with the Epoch metric showing the new
+  value, measured inside the page with ``performance.now()``: median and 95th percentile;
+* Play, at the default speed and at "max": epochs per second (from the Epoch metric the page
+  shows) and chart frames per second (per chart: new figures drawn, i.e. graph divs that
+  reached ``plotly_afterplot``, per second);
+* Pause: how long the page goes on counting after a click on Pause;
+* a floor for comparison: a bare Streamlit page with one button and one small Plotly heatmap,
+  click-to-redraw, measured the same way in the same run;
+
+then a table of those numbers beside the targets. The load average (``os.getloadavg``) is printed
+before and after: Streamlit, Chromium and anything else running share the machine's cores.
+
+"All charts updated" after a click: Streamlit replaces a chart's graph div (``.js-plotly-plot``)
+on each update, so a MutationObserver hooks a ``plotly_afterplot`` listener on each new div (named
+by the ``st-key-*`` of its container) that stamps ``performance.now()``. A click counts as done
+when every chart visible at the click has a new div that has drawn, the Epoch metric shows the
+new value, the script is idle and no chart has changed for ``QUIET_MS``. "Updated" is the latest
+of the charts' first draws (and of the metric change) minus the click; "last redraw" is the
+latest draw of those divs (Plotly often draws a new figure a second time, to fit its width).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 1800}  # tall: every chart of the page is on screen
+QUIET_MS = 1000  # no chart change for this long after a click: its redraws are over
+CLICK_TIMEOUT_MS = 30_000
+TARGET_STEP_MS = 300.0
+TARGET_FPS = 8.0
+TARGET_EPS = 1000.0
+
+# Installed before the page's scripts. Streamlit replaces a chart's graph div on every update,
+# so a MutationObserver hooks each new div (``.js-plotly-plot``) as soon as Plotly draws into
+# it: ``plotly_afterplot`` events are stamped per div, and so is the last DOM change inside it
+# (the fallback when a div drew before it could be hooked). The Epoch metric is sampled once
+# per animation frame.
+_INIT_JS = """
+(() => {
+  const B = (window.__bench = {gds: [], epochs: [], epochText: null});
+  const keyOf = (el) => {
+    const holder = el.closest('[class*="st-key-"]');
+    const match = holder && holder.className.match(/st-key-(\\S+)/);
+    return match ? match[1] : 'chart';
+  };
+  const hook = (gd) => {
+    if (gd.__bench) return gd.__bench;
+    const rec = {key: keyOf(gd), born: performance.now(), plots: [], lastMut: 0, el: gd};
+    gd.__bench = rec;
+    B.gds.push(rec);
+    if (typeof gd.on === 'function') {
+      gd.on('plotly_afterplot', () => rec.plots.push(performance.now()));
+      rec.hooked = true;
+    }
+    return rec;
+  };
+  new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      const gd = r.target.nodeType === 1 ? r.target.closest('.js-plotly-plot') : null;
+      if (gd) {
+        const rec = hook(gd);
+        rec.lastMut = now;
+        if (!rec.hooked && typeof gd.on === 'function') {
+          gd.on('plotly_afterplot', () => rec.plots.push(performance.now()));
+          rec.hooked = true;
+        }
+      }
+    }
+  }).observe(document, {subtree: true, childList: true});
+  // The charts on screen now: the keys of the visible graph divs.
+  window.__benchCharts = () => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter((gd) => gd.offsetParent !== null)
+    .map((gd) => hook(gd).key);
+  // Drawing of the graph divs created since t0: per key, the first and last draw.
+  window.__benchDraws = (t0, quietMs) => {
+    const now = performance.now(), out = {};
+    for (const rec of B.gds) {
+      if (rec.born < t0) continue;
+      let first = rec.plots.length ? rec.plots[0] : null;
+      let last = rec.plots.length ? rec.plots[rec.plots.length - 1] : null;
+      if (first === null && rec.lastMut && now - rec.lastMut >= quietMs
+          && rec.el.querySelector('.main-svg')) first = last = rec.lastMut;  // drew unhooked
+      if (first === null) continue;
+      last = Math.max(last, rec.lastMut || 0);
+      const o = (out[rec.key] = out[rec.key] || {first: Infinity, last: 0, frames: 0});
+      o.first = Math.min(o.first, first);
+      o.last = Math.max(o.last, last);
+      o.frames += 1;
+    }
+    return out;
+  };
+  window.__benchLastChange = () => Math.max(0, ...B.gds.map((r) => Math.max(r.lastMut,
+    r.plots.length ? r.plots[r.plots.length - 1] : 0)));
+  const epochValue = () => {
+    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+      const label = m.querySelector('[data-testid="stMetricLabel"]');
+      if (label && label.innerText.trim() === 'Epoch') {
+        const v = m.querySelector('[data-testid="stMetricValue"]');
+        return v ? v.innerText.trim() : null;
+      }
+    }
+    return null;
+  };
+  const sample = () => {
+    const text = epochValue();
+    if (text !== null && text !== B.epochText) {
+      B.epochText = text;
+      B.epochs.push([performance.now(), Number(text.replace(/,/g, ''))]);
+    }
+    requestAnimationFrame(sample);
+  };
+  requestAnimationFrame(sample);
+})();
+"""
+
+# Clicks the button inside the container with class st-key-<key> and returns the click time.
+_CLICK_JS = """
+(key) => {
+  const button = document.querySelector(`.st-key-${key} button`);
+  const t0 = performance.now();
+  button.click();
+  return t0;
+}
+"""
+
+# Resolves when the click at t0 is done (see the module docstring); returns timings or null.
+_DONE_JS = """
+([t0, charts, epoch, quietMs]) => {
+  const B = window.__bench;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
+  const shown = B.epochs.find(([t, v]) => t >= t0 && v === epoch);
+  if (!shown) return null;
+  const draws = window.__benchDraws(t0, quietMs);
+  if (!charts.every((k) => k in draws)) return null;
+  if (performance.now() - window.__benchLastChange() < quietMs) return null;
+  const updated = Math.max(shown[0], ...charts.map((k) => draws[k].first));
+  const settled = Math.max(updated, ...charts.map((k) => draws[k].last));
+  return {updated: updated - t0, settled: settled - t0, epoch: shown[0] - t0};
+}
+"""
+
+_IDLE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stSkeleton"]') === null;
+}
+"""
+
+_RENDERED_JS = """
+(n) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const ok = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stSkeleton"]') === null
+    && charts.length >= n && charts.every((c) => c.querySelector('.main-svg') !== null);
+  return ok ? performance.now() : null;
+}
+"""
+
+BASELINE_APP = textwrap.dedent(
+    '''
+    """Streamlit's floor: one button that reruns, one small Plotly heatmap, one metric."""
+    import numpy as np
+    import streamlit as st
+
+    s = st.session_state
+    s.setdefault("n", 0)
+
+
+    def on_click():
+        s.n += 1
+
+
+    st.button("Step", key="step", on_click=on_click)
+    st.metric("Epoch", s.n)
+    z = np.random.default_rng(s.n).random((8, 8))
+    fig = {"data": [{"type": "heatmap", "z": z.tolist()}], "layout": {"height": 320}}
+    st.plotly_chart(fig, key="heatmap")
+    '''
+)
+
+
+# --- server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, cwd: Path, timeout_s: float = 60) -> Iterator[str]:
+    """``streamlit run script`` on a free loopback port (its own process group); yields the URL."""
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    path = [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                sys.exit(f"streamlit did not start:\n{log.read().decode(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        yield url
+    finally:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+        log.close()
+
+
+# --- measurements -----------------------------------------------------------------------------
+
+
+@dataclass
+class Play:
+    speed: str
+    seconds: float
+    epochs_per_s: float
+    fps: dict[str, float]
+    pause_s: float | None = None  # click on Pause -> the Epoch metric's last change
+    pause_epochs: int = 0  # epochs shown after the click
+    pause_clicks: int = 1  # clicks it took to see "Play" again
+
+    @property
+    def mean_fps(self) -> float:
+        return statistics.fmean(self.fps.values()) if self.fps else 0.0
+
+
+@dataclass
+class Results:
+    load_before: tuple[float, float, float]
+    first_render_cold_ms: float = float("nan")
+    first_render_warm_ms: list[float] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    step_ms: list[float] = field(default_factory=list)  # all charts updated
+    step_settled_ms: list[float] = field(default_factory=list)  # ... and their last redraw
+    step_epoch_ms: list[float] = field(default_factory=list)
+    step_failures: int = 0
+    plays: list[Play] = field(default_factory=list)
+    base_ms: list[float] = field(default_factory=list)
+    base_settled_ms: list[float] = field(default_factory=list)
+    base_failures: int = 0
+
+
+def open_page(browser, url: str, min_charts: int):
+    """A new context (a new Streamlit session) loaded and drawn; returns (context, page, ms)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.add_init_script(_INIT_JS)
+    page.goto(url + "/")
+    handle = page.wait_for_function(_RENDERED_JS, arg=min_charts, timeout=120_000, polling="raf")
+    return context, page, float(handle.json_value())
+
+
+_T0 = time.monotonic()
+
+
+def progress(what: str) -> None:
+    """A line on stderr, so a slow run shows where it is."""
+    print(f"  [{time.monotonic() - _T0:6.1f} s] {what}", file=sys.stderr, flush=True)
+
+
+def wait_idle(page, timeout_ms: float = 30_000) -> None:
+    page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+
+
+def shown_epoch(page) -> int:
+    return int(page.evaluate("() => window.__bench.epochs.at(-1)[1]"))
+
+
+def click_and_time(page, key: str) -> dict[str, float] | None:
+    """Click ``key``'s button; ms to every chart updated / settled / the Epoch shown (None on a
+    timeout)."""
+    wait_idle(page)
+    page.wait_for_function(
+        "(q) => performance.now() - window.__benchLastChange() >= q", arg=QUIET_MS, timeout=30_000
+    )
+    charts = page.evaluate("() => window.__benchCharts()")
+    expected = shown_epoch(page) + 1
+    t0 = page.evaluate(_CLICK_JS, key)
+    try:
+        handle = page.wait_for_function(
+            _DONE_JS, arg=[t0, charts, expected, QUIET_MS], timeout=CLICK_TIMEOUT_MS, polling=50
+        )
+    except Exception:  # noqa: BLE001 - a timeout is counted as a failed click, not a crash
+        return None
+    return {k: float(v) for k, v in handle.json_value().items() if v is not None}
+
+
+def choose_speed(page, speed: str) -> None:
+    page.locator(".st-key-speed input").click()
+    page.get_by_role("option", name=speed, exact=True).click()
+    wait_idle(page)
+
+
+def play_label(page) -> str:
+    return page.locator(".st-key-play button").inner_text().split("\n")[-1].strip()
+
+
+def ensure_paused(page, attempts: int = 4, wait_s: float = 10.0) -> int:
+    """Click Pause until the page says Play and is idle; returns the clicks it took (-1: never).
+
+    A click that toggles Play twice (so that it keeps playing) happens here, hence the retries.
+    """
+    for clicks in range(1, attempts + 1):
+        page.evaluate(_CLICK_JS, "play")
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+            if play_label(page) == "Play" and page.evaluate(_IDLE_JS):
+                return clicks
+    return -1
+
+
+def measure_play(page, speed: str, seconds: float) -> Play:
+    """Play at ``speed``: epochs/s and afterplot events per chart per second; then Pause."""
+    choose_speed(page, speed)
+    progress(f"play at {speed!r}")
+    page.evaluate(_CLICK_JS, "play")
+    page.wait_for_timeout(1_500)  # the full rerun that starts Play, and the first frames
+    t_start = page.evaluate("() => performance.now()")
+    page.wait_for_timeout(seconds * 1000)
+    window = page.evaluate(
+        """([a]) => {
+             const b = performance.now(), B = window.__bench;
+             const draws = window.__benchDraws(a, 1e9);
+             const counts = {};
+             for (const k in draws) counts[k] = draws[k].frames;
+             const ep = B.epochs.filter(([t]) => t >= a && t < b);
+             return {b, counts, ep, charts: window.__benchCharts()};
+           }""",
+        [t_start],
+    )
+    span = (window["b"] - t_start) / 1000
+    fps = {k: window["counts"].get(k, 0) / span for k in window["charts"]}
+    ep = window["ep"]
+    eps = (ep[-1][1] - ep[0][1]) / ((ep[-1][0] - ep[0][0]) / 1000) if len(ep) >= 2 else 0.0
+    result = Play(speed, span, eps, fps)
+
+    # Pause, and how long the page keeps counting after the click.
+    progress("pause")
+    before = page.evaluate("() => window.__bench.epochs.at(-1)[1]")
+    t_click = page.evaluate("() => performance.now()")
+    result.pause_clicks = ensure_paused(page)
+    page.wait_for_timeout(1_000)
+    last = page.evaluate("() => window.__bench.epochs.at(-1)")
+    result.pause_s = max(0.0, (last[0] - t_click) / 1000)
+    result.pause_epochs = int(last[1] - before)
+    return result
+
+
+def bench_app(browser, clicks: int, play_seconds: float, warm_loads: int, res: Results) -> None:
+    with streamlit_server(REPO_ROOT / "app.py", REPO_ROOT) as url:
+        context, page, ms = open_page(browser, url, min_charts=3)
+        res.first_render_cold_ms = ms
+        progress(f"first render (cold) {ms:.0f} ms")
+        context.close()
+        for _ in range(warm_loads):
+            context, page, ms = open_page(browser, url, min_charts=3)
+            res.first_render_warm_ms.append(ms)
+            progress(f"first render (warm) {ms:.0f} ms")
+            context.close()
+
+        context, page, _ = open_page(browser, url, min_charts=3)
+        res.charts = page.evaluate("() => window.__benchCharts()")
+        progress(f"{clicks} Step clicks")
+        for k in range(clicks + 1):
+            timing = click_and_time(page, "step")
+            if k == 0:
+                continue  # warm-up: first Step of a session
+            if timing is None:
+                res.step_failures += 1
+            else:
+                res.step_ms.append(timing["updated"])
+                res.step_settled_ms.append(timing["settled"])
+                res.step_epoch_ms.append(timing["epoch"])
+        default_speed = page.locator(".st-key-speed input").input_value()
+        context.close()
+        for speed in (default_speed, "max"):  # each in a new session: the default network
+            context, page, _ = open_page(browser, url, min_charts=3)
+            res.plays.append(measure_play(page, speed, play_seconds))
+            context.close()
+
+
+def bench_baseline(browser, clicks: int, res: Results) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench_ui_") as tmp:
+        script = Path(tmp) / "baseline_app.py"
+        script.write_text(BASELINE_APP)
+        with streamlit_server(script, Path(tmp)) as url:
+            context, page, _ = open_page(browser, url, min_charts=1)
+            progress(f"baseline: {clicks} clicks")
+            for k in range(clicks + 1):
+                timing = click_and_time(page, "step")
+                if k == 0:
+                    continue
+                if timing is None:
+                    res.base_failures += 1
+                else:
+                    res.base_ms.append(timing["updated"])
+                    res.base_settled_ms.append(timing["settled"])
+            context.close()
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def report(res: Results, load_after: tuple[float, float, float]) -> None:
+    def load(avg: tuple[float, float, float]) -> str:
+        return " / ".join(f"{x:.2f}" for x in avg)
+
+    print()
+    print(f"load average (1/5/15 min) before: {load(res.load_before)}; after: {load(load_after)}")
+    print(f"charts on the page: {', '.join(res.charts)}")
+    warm = res.first_render_warm_ms
+    print(
+        f"first render (navigation -> all charts drawn): cold {res.first_render_cold_ms:,.0f} ms"
+        + (f", warm median {statistics.median(warm):,.0f} ms of {len(warm)}" if warm else "")
+    )
+    med, p95 = statistics.median(res.step_ms or [float("nan")]), percentile(res.step_ms, 0.95)
+    print(
+        f"Step click -> all charts updated: median {med:.0f} ms, p95 {p95:.0f} ms, "
+        f"min {min(res.step_ms, default=float('nan')):.0f}, max "
+        f"{max(res.step_ms, default=float('nan')):.0f} ({len(res.step_ms)} clicks, "
+        f"{res.step_failures} timed out); click -> Epoch shown: median "
+        f"{statistics.median(res.step_epoch_ms or [float('nan')]):.0f} ms; click -> last "
+        f"redraw (Plotly draws each new chart, then often once more): median "
+        f"{statistics.median(res.step_settled_ms or [float('nan')]):.0f} ms"
+    )
+    for p in res.plays:
+        per_chart = ", ".join(f"{k} {v:.1f}" for k, v in p.fps.items())
+        pause = (
+            "Pause never took (4 clicks)"
+            if p.pause_clicks < 0
+            else f"{p.pause_clicks} click{'s' * (p.pause_clicks > 1)}"
+        )
+        print(
+            f"Play at {p.speed!r} for {p.seconds:.1f} s: {p.epochs_per_s:,.0f} epochs/s shown; "
+            f"chart frames/s: {per_chart} (mean {p.mean_fps:.1f}); after Pause the page "
+            f"counted on for {p.pause_s:.2f} s (+{p.pause_epochs} epochs), {pause}"
+        )
+    base_med = statistics.median(res.base_ms or [float("nan")])
+    print(
+        f"baseline (bare Streamlit: button + 8x8 Plotly heatmap) click -> redraw: median "
+        f"{base_med:.0f} ms, p95 {percentile(res.base_ms, 0.95):.0f} ms, last redraw median "
+        f"{statistics.median(res.base_settled_ms or [float('nan')]):.0f} ms "
+        f"({len(res.base_ms)} clicks, {res.base_failures} timed out); "
+        f"Step / baseline = {med / base_med:.1f}x"
+    )
+
+    rows = [("Step click -> all charts updated, median", f"< {TARGET_STEP_MS:.0f} ms",
+             f"{med:.0f} ms", med < TARGET_STEP_MS)]  # fmt: skip
+    for p in res.plays:
+        boundary = p.fps.get("boundary", float("nan"))
+        rows.append((f"Play {p.speed}: decision-boundary frames/s", f">= {TARGET_FPS:g}",
+                     f"{boundary:.1f}", boundary >= TARGET_FPS))  # fmt: skip
+        rows.append((f"Play {p.speed}: chart frames/s, mean over charts", f">= {TARGET_FPS:g}",
+                     f"{p.mean_fps:.1f}", p.mean_fps >= TARGET_FPS))  # fmt: skip
+    fastest = res.plays[-1] if res.plays else None
+    if fastest is not None:
+        rows.append((f"Play {fastest.speed}: epochs/s (default network)",
+                     f">= {TARGET_EPS:,.0f}", f"{fastest.epochs_per_s:,.0f}",
+                     fastest.epochs_per_s >= TARGET_EPS))  # fmt: skip
+    rows.append(("baseline click -> redraw, median (floor)", "-", f"{base_med:.0f} ms", None))
+    width = max(len(r[0]) for r in rows)
+    print()
+    print(f"{'measure':<{width}}  {'target':>10}  {'measured':>10}  ok")
+    print(f"{'-' * width}  {'-' * 10}  {'-' * 10}  --")
+    for name, target, got, ok in rows:
+        mark = "" if ok is None else ("yes" if ok else "NO")
+        print(f"{name:<{width}}  {target:>10}  {got:>10}  {mark}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 clicks, 4 s of Play per speed")
+    parser.add_argument("--clicks", type=int, help="Step clicks to time (default 30)")
+    parser.add_argument("--seconds", type=float, help="seconds of Play per speed (default 10)")
+    args = parser.parse_args(argv)
+    clicks = args.clicks or (10 if args.quick else 30)
+    seconds = args.seconds or (4.0 if args.quick else 10.0)
+    warm_loads = 1 if args.quick else 3
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        sys.exit("Debian's chromium is not on PATH (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sys.exit("playwright is missing: pip install -r requirements-dev.txt")
+    import streamlit
+
+    print(
+        f"bench_ui: {clicks} Step clicks, {seconds:g} s of Play per speed, viewport "
+        f"{VIEWPORT['width']}x{VIEWPORT['height']}; {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, Streamlit {streamlit.__version__}, {executable}"
+    )
+    res = Results(load_before=os.getloadavg())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            bench_app(browser, clicks, seconds, warm_loads, res)
+            bench_baseline(browser, clicks, res)
+        finally:
+            browser.close()
+    report(res, os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,379 @@
+"""The Backprop Playground in a real browser, used as a person would use it.
+
+Each test clicks, types and uploads through the page and checks what the page then shows: the
+metrics, the charts Plotly drew, the notices and errors. Selectors are the widgets' keys
+(Streamlit puts ``st-key-<key>`` on each keyed widget's container) and the visible labels.
+
+Known app problems are reported, not hidden: Pause ignored for 15 s makes its test XFAIL (with
+a screenshot, screenshots/BUG-pause-ignored.png); a slow Pause and chart text that is small or
+overlapping (measured from the SVG: font sizes and text boxes) give warnings in the summary.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import warnings
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+CHART = '[data-testid="stPlotlyChart"]'
+EXCEPTION = '[data-testid="stException"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+VIEWS = ("Network", "Weights", "Gradients")
+# Chart titles Plotly draws (``.gtitle``), in page order, for each detail view.
+TITLES = {
+    "Network": ("Decision boundary", "Cost", "The network"),
+    "Weights": ("Decision boundary", "Cost", "W (weights)"),
+    "Gradients": ("Decision boundary", "Cost", "Gradient magnitude", "|dWk| per layer"),
+}
+RESTARTED = "training restarted from epoch 0"
+
+GOOD_CSV = "x1,x2,label\n" + "".join(
+    f"{x:.2f},{y:.2f},{int(x * y > 0)}\n"
+    for x, y in [(-1.0, -0.5), (0.8, 1.2), (-0.7, 0.9), (1.1, -1.3), (-1.2, -1.1), (0.6, 0.4),
+                 (-0.4, 1.4), (1.3, -0.2), (-0.9, -1.4), (1.4, 1.1), (-1.3, 0.3), (0.2, -0.9)]
+)  # fmt: skip
+BAD_CSV = "x1,x2,label\n0.1,0.2,0\n0.3,-0.4,1\n-0.5,0.6,2\n0.7,0.8,1\n"
+
+
+# --- helpers: what a person reads and does ----------------------------------------------------
+
+
+def metric(page: Page, label: str) -> Locator:
+    """The value of the metric called ``label`` (exactly: "Cost" is not "Test cost")."""
+    name = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{label}$"))
+    return (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has=name)
+        .locator('[data-testid="stMetricValue"]')
+    )
+
+
+def number(locator: Locator) -> float:
+    text = locator.inner_text().strip().replace(",", "").rstrip("%")
+    return float(text)
+
+
+def epoch(page: Page) -> int:
+    return int(number(metric(page, "Epoch")))
+
+
+def expect_epoch(page: Page, value: int, timeout: float = 15_000) -> None:
+    expect(metric(page, "Epoch")).to_have_text(f"{value:,}", timeout=timeout)
+
+
+def click_key(page: Page, key: str, wait_idle) -> None:
+    """Click the button of the widget with key ``key`` and wait for the rerun."""
+    page.locator(f".st-key-{key} button").click()
+    wait_idle(page)
+
+
+def choose_segment(page: Page, key: str, name: str, wait_idle) -> None:
+    """Pick ``name`` in the segmented control with key ``key``."""
+    option = page.locator(f".st-key-{key}").get_by_role("radio", name=name, exact=True)
+    option.click()
+    expect(option).to_have_attribute("aria-checked", "true")
+    wait_idle(page)
+
+
+def choose_option(page: Page, key: str, name: str, wait_idle) -> None:
+    """Open the selectbox with key ``key`` and click the option ``name``."""
+    page.locator(f".st-key-{key} input").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    expect(page.locator(f".st-key-{key} input")).to_have_value(name)
+    wait_idle(page)
+
+
+def chart_titles(page: Page) -> list[str]:
+    """Each drawn Plotly chart's main title (empty when it has none), in page order."""
+    return page.locator(CHART).evaluate_all(
+        """charts => charts.map(c => {
+             const t = c.querySelector('.main-svg .g-gtitle .gtitle');
+             return t ? t.textContent : '';
+           })"""
+    )
+
+
+# For each drawn chart: its title, its smallest font size (CSS px) and the pairs of its texts
+# whose boxes overlap by more than 2 px each way (tick labels over tick labels, a legend over
+# the title, a subplot's axis title over its neighbour's labels...).
+_TEXT_SURVEY_JS = """
+charts => charts.map(chart => {
+  const items = [...chart.querySelectorAll('.main-svg text')]
+    .map(t => ({text: t.textContent.trim(), box: t.getBoundingClientRect(),
+                px: parseFloat(getComputedStyle(t).fontSize)}))
+    .filter(t => t.text && t.box.width > 0 && t.box.height > 0);
+  const overlaps = [];
+  for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+    const a = items[i].box, b = items[j].box;
+    const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (dx > 2 && dy > 2) {
+      overlaps.push(items[i].text.slice(0, 24) + ' / ' + items[j].text.slice(0, 24));
+    }
+  }
+  const title = chart.querySelector('.main-svg .g-gtitle .gtitle');
+  return [title ? title.textContent : '', Math.min(...items.map(t => t.px)), overlaps];
+})
+"""
+
+
+def chart_text_survey(page: Page) -> list[tuple[str, float, list[str]]]:
+    return page.locator(CHART).evaluate_all(_TEXT_SURVEY_JS)
+
+
+def expect_charts_drawn(page: Page, count: int) -> None:
+    """``count`` Plotly charts, each with its SVG drawn, visible and of a usable size."""
+    charts = page.locator(CHART)
+    expect(charts).to_have_count(count)
+    for k in range(count):
+        svg = charts.nth(k).locator(".main-svg").first
+        expect(svg).to_be_visible()
+        box = svg.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 150, (k, box)
+
+
+def expect_clean(page: Page) -> None:
+    """No exception box on the page, no console error, no uncaught page error."""
+    boxes = page.locator(EXCEPTION)
+    try:
+        expect(boxes).to_have_count(0, timeout=1_000)
+    except AssertionError:
+        pytest.fail("exception on the page:\n" + "\n---\n".join(boxes.all_inner_texts()))
+    assert page.errors == []
+
+
+def click_now(page: Page, locator: Locator) -> None:
+    """Click the centre of ``locator`` right away, as a person would: no wait for the element
+    to hold still (Playwright's ``click`` waits for that, and during Play it redraws often)."""
+    box = locator.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def csv_uploader(page: Page) -> Locator:
+    return page.locator(f'{SIDEBAR} [data-testid="stFileUploader"]', has_text="CSV file")
+
+
+def upload(page: Page, name: str, content: str, wait_idle) -> None:
+    csv_uploader(page).locator('input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode()}]
+    )
+    wait_idle(page)
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def test_page_loads_and_every_view_renders(page: Page, wait_idle) -> None:
+    expect(page.get_by_role("heading", name="Backprop Playground")).to_be_visible()
+    assert page.title() == "Backprop Playground"
+    expect_epoch(page, 0)
+    runs = page.evaluate("() => window.__stRunsFinished")
+    page.wait_for_timeout(1_000)  # nobody touches it: no timer reruns while not playing
+    assert page.evaluate("() => window.__stRunsFinished") == runs
+    for label in ("Cost", "Test cost", "Train accuracy", "Test accuracy"):
+        expect(metric(page, label)).to_have_text(re.compile(r"^\d+(\.\d+)?%?$"))
+    for view in VIEWS:
+        if view != "Network":  # Network is the default
+            choose_segment(page, "view", view, wait_idle)
+        expect_charts_drawn(page, len(TITLES[view]))
+        titles = chart_titles(page)
+        for got, want in zip(titles, TITLES[view], strict=True):
+            assert got.startswith(want), (view, titles)
+        expect_clean(page)
+
+
+def test_step_and_its_shortcut_advance_the_epoch(page: Page, wait_idle) -> None:
+    cost = number(metric(page, "Cost"))
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 1)
+    assert number(metric(page, "Cost")) != cost  # one step of gradient descent moved the cost
+    choose_segment(page, "step_size", "10×", wait_idle)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 11)
+
+    # The Right arrow is Step's shortcut. A click on the title first takes the focus out of
+    # any input (where the arrow would only move a caret or a slider).
+    page.get_by_role("heading", name="Backprop Playground").click()
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    expect_epoch(page, 21)
+    choose_segment(page, "step_size", "1×", wait_idle)
+    page.get_by_role("heading", name="Backprop Playground").click()
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    expect_epoch(page, 22)
+    expect_clean(page)
+
+
+PAUSE_TIMEOUT_MS = 15_000
+PAUSE_SLOW_S = 2.0
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="KNOWN BUG: Play has no back-pressure (run_every=0.1 s floods a slow browser) and a "
+    "Pause click can be dispatched twice, so Pause does not always stop at once",
+)
+def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) -> None:
+    cost0 = number(metric(page, "Cost"))
+    play = page.locator(".st-key-play button")
+    play.click()
+    expect(play).to_contain_text("Pause", timeout=15_000)  # a full rerun: slow on a busy machine
+    page.wait_for_timeout(4_000)
+    playing_epoch, cost = epoch(page), number(metric(page, "Cost"))
+    # 100 epochs/s would give ~400; the page may show fewer when the machine is busy.
+    assert playing_epoch >= 10, f"only {playing_epoch} epochs shown after 4 s of Play"
+    assert cost < cost0, (cost0, cost)
+
+    before = epoch(page)
+    clicked = time.monotonic()
+    click_now(page, play)
+    try:
+        expect(play).to_contain_text("Play", timeout=PAUSE_TIMEOUT_MS)
+    except AssertionError:
+        screenshot(page, "BUG-pause-ignored")
+        pytest.xfail(
+            f"known app bug: still playing {PAUSE_TIMEOUT_MS / 1000:g} s after one click on "
+            "Pause (the click's on_play toggle ran twice, Pause then Play again)"
+        )
+    wait_idle(page)
+    latency = time.monotonic() - clicked
+    stopped = epoch(page)
+    print(f"Pause: {latency:.2f} s to the Play label, {stopped - before} epochs after the click")
+    page.wait_for_timeout(2_000)
+    assert epoch(page) == stopped  # stopped for good: nothing trains once Pause has shown
+    expect(play).to_contain_text("Play")
+    expect_clean(page)
+    if latency > PAUSE_SLOW_S:  # not "at once": say so without failing (the machine may be busy)
+        warnings.warn(
+            f"Pause took {latency:.1f} s to show Play; {stopped - before} more epochs were "
+            "trained or shown after the click",
+            stacklevel=1,
+        )
+
+
+def test_csv_upload_bad_then_good(page: Page, wait_idle) -> None:
+    choose_option(page, "dataset", "upload CSV", wait_idle)
+    sidebar = page.locator(SIDEBAR)
+    expect(csv_uploader(page)).to_be_visible()
+    expect(sidebar.get_by_text("Until a file is uploaded")).to_be_visible()
+
+    upload(page, "three_classes.csv", BAD_CSV, wait_idle)
+    error = sidebar.locator('[data-testid="stAlertContentError"]')
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("'label', row 4")
+    expect(error).to_contain_text("must be the numbers 0 or 1")
+    expect_clean(page)
+
+    upload(page, "quadrants.csv", GOOD_CSV, wait_idle)
+    expect(sidebar.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+    expect(sidebar.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(
+        "features x1, x2; label 'label'"
+    )
+    expect_epoch(page, 0)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 1)
+    expect_charts_drawn(page, 3)
+    expect_clean(page)
+
+
+def test_new_alpha_keeps_training_new_layer_restarts(page: Page, wait_idle) -> None:
+    choose_segment(page, "step_size", "10×", wait_idle)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 10)
+
+    # Type a learning rate that is not in the list: the network keeps training.
+    alpha = page.locator(".st-key-alpha input")
+    alpha.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("0.07")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(alpha).to_have_value("0.07")
+    expect_epoch(page, 10)  # not reset
+    notice = page.locator('[data-testid="stAlertContentInfo"]', has_text="α is now 0.07")
+    expect(notice).to_contain_text("training continues from epoch 10")
+    expect(page).to_have_url(re.compile(r"[?&]alpha=0\.07(&|$)"))
+    click_key(page, "step", wait_idle)  # and training goes on from there
+    expect_epoch(page, 20)
+
+    # One more hidden layer is a new network: back to epoch 0, and the page says why.
+    slider = page.get_by_role("slider", name="Hidden layers")
+    expect(slider).to_have_value("2")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(slider).to_have_value("3")
+    wait_idle(page)
+    expect_epoch(page, 0)
+    expect(page.locator('[data-testid="stAlertContentInfo"]', has_text=RESTARTED)).to_be_visible()
+    expect(page.locator(".st-key-units_3 input")).to_be_visible()  # the third layer's controls
+    expect(alpha).to_have_value("0.07")  # the typed α is kept for the new network
+    expect_charts_drawn(page, 3)
+    expect_clean(page)
+
+
+SIZES = [
+    pytest.param((1280, 720, 1800), id="1280x720"),
+    pytest.param((1920, 1080, 2200), id="1920x1080"),
+]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_screenshots(size, new_page, wait_idle, screenshot) -> None:
+    """Shots to look at: the true viewport (top of the page) and a tall one for each view."""
+    width, height, tall = size
+    problems: list[str] = []
+    page = new_page((width, height))
+    choose_segment(page, "step_size", "100×", wait_idle)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 100)
+    assert screenshot(page, f"top-{width}x{height}").stat().st_size > 0
+
+    page.set_viewport_size({"width": width, "height": tall})
+    wait_idle(page, start_grace_ms=300)
+    for view in VIEWS:
+        if view != "Network":
+            choose_segment(page, "view", view, wait_idle)
+        expect_charts_drawn(page, len(TITLES[view]))
+        page.wait_for_timeout(300)  # let Plotly finish any resize
+        assert screenshot(page, f"{view.lower()}-{width}x{height}-tall").stat().st_size > 0
+        for title, smallest, overlaps in chart_text_survey(page):
+            # Unreadable anywhere under 9 CSS px; small on a projector under 12 (ticks are 15).
+            assert smallest >= 9, f"{view} {width}px: {title!r} has {smallest}px text"
+            if smallest < 12:
+                problems.append(f"{view} {width}px {title!r}: {smallest:g}px text")
+            if overlaps:
+                problems.append(f"{view} {width}px {title!r}: {len(overlaps)} overlapping "
+                                f"text pairs, e.g. {overlaps[:3]}")  # fmt: skip
+    expect_clean(page)
+    if problems:
+        print("\n".join(problems))
+        warnings.warn("chart text hard to read:\n" + "\n".join(problems), stacklevel=1)
+
+
+def test_two_sessions_are_independent(page: Page, new_page, wait_idle) -> None:
+    other = new_page()
+    choose_option(page, "dataset", "xor", wait_idle)
+    choose_segment(page, "step_size", "10×", wait_idle)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 10)
+
+    expect_epoch(other, 0)
+    expect(other.locator(".st-key-dataset input")).to_have_value("circle")
+    assert "data=" not in other.url and "epoch=" not in other.url
+
+    click_key(other, "step", wait_idle)  # the second one steps once ...
+    expect_epoch(other, 1)
+    click_key(page, "step", wait_idle)  # ... while the first goes on from its own epoch
+    expect_epoch(page, 20)
+    expect(page.locator(".st-key-dataset input")).to_have_value("xor")
+    expect(page).to_have_url(re.compile(r"[?&]data=xor(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]epoch=20(&|$)"))
+    expect(other.locator(".st-key-dataset input")).to_have_value("circle")
+    expect_epoch(other, 1)
+    for p in (page, other):
+        expect_clean(p)
