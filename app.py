@@ -54,6 +54,7 @@ def init_state() -> None:
     s.playing = False
     s.speed = live.DEFAULT_SPEED
     s.pacer = live.Pacer()
+    s.slow_throttle = live.Throttle()
     s.notice = ""
     s.csv = None  # (file id, CSVData) of an accepted upload
     s.trainer_csv = None
@@ -144,9 +145,11 @@ def on_step() -> None:
     s.trainer.step(s.step_size)
 
 
-def on_play() -> None:
+def set_playing(playing: bool) -> None:
+    """Play (``True``) or Pause. Idempotent on purpose: Streamlit may deliver one click to its
+    callback twice (a fragment timer's rerun can replay it), and a toggle would undo itself."""
     s = st.session_state
-    s.playing = not s.playing and not s.trainer.diverged
+    s.playing = playing and not s.trainer.diverged
     s.pacer.reset()
     s.full_rerun = True
 
@@ -301,8 +304,8 @@ def read_csv(content: bytes) -> datasets.CSVData:
 
 def show(fig, key: str, select: bool = False):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection."""
-    if st.session_state.get("present"):  # readable from the back of a room
-        fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20)
+    if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
+        fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
         fig.update_xaxes(title_font_size=24, tickfont_size=20)
         fig.update_yaxes(title_font_size=24, tickfont_size=20)
         fig.update_annotations(font_size=22)
@@ -462,6 +465,25 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     c1.segmented_control("View", VIEWS, key="view", required=True)
     if s.view != "Gradients":
         c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind", required=True)
+    # While playing, these views redraw a few times a second (the boundary, the cost and the
+    # metrics every frame): between redraws the same figures go out again, which the browser
+    # does not draw again, so it keeps up with the frames that matter.
+    live_now = s.playing and not key
+    due = not live_now or s.slow_throttle.due(time.monotonic(), (s.view, s.kind, tpl, s.present))
+    if due or "slow_figs" not in s:
+        s.slow_figs = lower_figures(t, frame, tpl)
+    figs = s.slow_figs
+    if len(figs) == 1:
+        show(figs[0][1], key + figs[0][0])
+    else:
+        for col, (name, fig) in zip(st.columns(len(figs)), figs, strict=True):
+            with col:
+                show(fig, key + name)
+
+
+def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:
+    """The chosen view below the boundary: ``[(chart key, figure), ...]``."""
+    s = st.session_state
     params, grads = frame.params, frame.grads
     if s.view == "Network":
         fig = figures.network_graph(
@@ -474,20 +496,16 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
             title=f"The network: {KINDS[s.kind]}",
             template=tpl,
         )
-        show(fig, key + "network")
-    elif s.view == "Weights":
+        return [("network", fig)]
+    if s.view == "Weights":
         mats = views.matrices(params, grads, t.alpha, s.kind)
         mats.update(views.biases(params, grads, t.alpha, s.kind))
-        show(
-            figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520),
-            key + "weights",
-        )
-    else:
-        g1, g2 = st.columns(2)
-        with g1:
-            show(figures.gradient_norms(frame.history, template=tpl), key + "grad_norms")
-        with g2:
-            show(figures.gradient_heatmaps(grads, template=tpl), key + "grad_maps")
+        fig = figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520)
+        return [("weights", fig)]
+    return [
+        ("grad_norms", figures.gradient_norms(frame.history, template=tpl)),
+        ("grad_maps", figures.gradient_heatmaps(grads, template=tpl)),
+    ]
 
 
 def live_view() -> None:
@@ -504,10 +522,11 @@ def live_view() -> None:
             s.full_rerun = True
 
     c = st.columns([1, 1, 1.3, 1, 1.6])
-    c[0].button(
+    c[0].button(  # two keys: a click on Pause can only ever pause, one on Play only play
         "Pause" if s.playing else "Play",
-        key="play",
-        on_click=on_play,
+        key="pause" if s.playing else "play",
+        on_click=set_playing,
+        args=(not s.playing,),
         type="primary",
         icon=":material/pause:" if s.playing else ":material/play_arrow:",
         width="stretch",

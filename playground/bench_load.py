@@ -85,6 +85,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 PLAY = ".st-key-play button"
+PAUSE = ".st-key-pause button"  # the same place while playing
 STEP = ".st-key-step button"
 
 # Installed before the page's own scripts: logs [performance.now(), epoch] at every change of
@@ -545,7 +546,7 @@ def _phases(browser, server: Server, sampler: RssSampler, sessions: list[Session
     # Pause every session; time until its button says "Play" again.
     for s in sessions:
         with contextlib.suppress(Exception):
-            s.page.evaluate(_CLICK_JS, PLAY)
+            s.page.evaluate(_CLICK_JS, PAUSE)
     paused = wait_all(
         sessions,
         f"() => {{ const b = document.querySelector('{PLAY}');"

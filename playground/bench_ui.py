@@ -360,16 +360,18 @@ def choose_speed(page, speed: str) -> None:
 
 
 def play_label(page) -> str:
-    return page.locator(".st-key-play button").inner_text().split("\n")[-1].strip()
+    button = page.locator(".st-key-play button, .st-key-pause button").first
+    return button.inner_text().split("\n")[-1].strip()
 
 
 def ensure_paused(page, attempts: int = 4, wait_s: float = 10.0) -> int:
     """Click Pause until the page says Play and is idle; returns the clicks it took (-1: never).
 
-    A click that toggles Play twice (so that it keeps playing) happens here, hence the retries.
+    The retries count clicks that did not take (e.g. lost while a page lags far behind).
     """
     for clicks in range(1, attempts + 1):
-        page.evaluate(_CLICK_JS, "play")
+        if play_label(page) == "Pause":
+            page.evaluate(_CLICK_JS, "pause")
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             page.wait_for_timeout(250)

@@ -28,6 +28,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from numpy.typing import ArrayLike, NDArray
+from tsdownsample import NaNMinMaxLTTBDownsampler
 
 if TYPE_CHECKING:  # pandas is only needed for type hints
     import pandas as pd
@@ -64,6 +65,11 @@ _LAYER_COLORS = {
 }
 _NEUTRAL = {"light": "#555555", "dark": "#BBBBBB"}
 
+# Lines over epochs draw at most this many points per trace: a 65,536-row history would send
+# ~1 MB per chart and frame. MinMax-LTTB keeps the first and last point and every spike.
+MAX_LINE_POINTS = 600
+_DOWNSAMPLER = NaNMinMaxLTTBDownsampler()
+
 _SIGN_NAMES = ("negative", "positive")
 _TRAILING_INT = re.compile(r"(\d+)$")
 
@@ -81,6 +87,22 @@ def _theme(template: str) -> tuple[Any, str]:
     tmpl = pio.templates[template]
     bg = tmpl.layout.paper_bgcolor
     return tmpl, "dark" if bg is not None and _luminance(bg) < 0.5 else "light"
+
+
+_TRACE_TYPES = ("scatter", "heatmap", "contour", "bar")  # all the builders draw
+_LAYOUT_KEYS = ("polar", "ternary", "scene", "geo", "colorscale", "coloraxis")  # never used
+_SLIM: dict[str, go.layout.Template] = {}
+
+
+def _slim_template(template: str) -> go.layout.Template:
+    """``template`` without the defaults of trace types and layouts the builders never draw:
+    the same look, ~5 kB less sent with every figure (the builders set every colour scale)."""
+    if template not in _SLIM:
+        full = pio.templates[template].to_plotly_json()
+        data = {k: v for k, v in full.get("data", {}).items() if k in _TRACE_TYPES}
+        layout = {k: v for k, v in full.get("layout", {}).items() if k not in _LAYOUT_KEYS}
+        _SLIM[template] = go.layout.Template(data=data, layout=layout)
+    return _SLIM[template]
 
 
 def _luminance(color: str) -> float:
@@ -132,9 +154,9 @@ def _figure(
     height: int | None,
 ) -> go.Figure:
     """Assemble one Figure from plain dicts without plotly's slow per-property validation."""
-    tmpl, _ = _theme(template)
+    _theme(template)  # validates the name
     base: dict[str, Any] = {
-        "template": tmpl,
+        "template": _slim_template(template),
         "font": {"size": FONT_SIZE},
         "hoverlabel": {"font": {"size": FONT_SIZE}},
         "margin": {"l": 70, "r": 30, "t": 80, "b": 60},
@@ -319,44 +341,42 @@ def decision_boundary(
         y_test = _labels("Y_test", Y_test, X_test.shape[1])
 
     colors = _SIGN_COLORS[tone]
-    z = (P >= 0.5).astype(float) if discretize else P
-    z_hover = "class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}"
-    data: list[dict[str, Any]] = [
-        {
-            "type": "heatmap",
-            "x": xs,
-            "y": ys,
-            "z": z,
-            "zmin": 0.0,
-            "zmax": 1.0,
-            "zmid": 0.5,
-            "colorscale": _class_scale(tone),
-            "showscale": not discretize,
-            "colorbar": {
-                "title": {"text": "P(class 1)", "side": "right"},
-                "tickvals": [0, 0.5, 1],
-                "len": 0.8,
-                "thickness": 16,
-            },
-            "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>" + z_hover + "<extra></extra>",
-            "name": "prediction",
+    # Probabilities need no more than float32 on screen; it halves the grid sent per frame.
+    # One trace draws both the shading and the P = 0.5 line (a contour coloured as a heatmap),
+    # so the grid is sent once; discretized, a plain heatmap of the classes keeps sharp edges.
+    z = (P >= 0.5).astype(np.float32) if discretize else P.astype(np.float32)
+    prediction: dict[str, Any] = {
+        "type": "heatmap" if discretize else "contour",
+        "x": xs,
+        "y": ys,
+        "z": z,
+        "zmin": 0.0,
+        "zmax": 1.0,
+        "colorscale": _class_scale(tone),
+        "showscale": not discretize,
+        "colorbar": {
+            "title": {"text": "P(class 1)", "side": "right"},
+            "tickvals": [0, 0.5, 1],
+            "len": 0.8,
+            "thickness": 16,
+        },
+        "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>"
+        + ("class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}")
+        + "<extra></extra>",
+        "name": "prediction",
+    }
+    if discretize:
+        prediction["zmid"] = 0.5
+    else:
+        prediction["contours"] = {
+            "start": 0.5,
+            "end": 0.5,
+            "size": 1.0,
+            "coloring": "heatmap",
+            "showlines": boundary_line,
         }
-    ]
-    if boundary_line:
-        data.append(
-            {
-                "type": "contour",
-                "x": xs,
-                "y": ys,
-                "z": P,
-                "contours": {"start": 0.5, "end": 0.5, "size": 1.0, "coloring": "none"},
-                "line": {"color": _NEUTRAL[tone], "width": 2},
-                "showscale": False,
-                "hoverinfo": "skip",
-                "name": "P = 0.5",
-                "showlegend": False,
-            }
-        )
+        prediction["line"] = {"color": _NEUTRAL[tone], "width": 2}
+    data: list[dict[str, Any]] = [prediction]
     for cls in (0, 1):
         mask = y_train == bool(cls)
         trace: dict[str, Any] = {
@@ -703,6 +723,24 @@ def _column(history: pd.DataFrame, name: str) -> NDArray[np.float64]:
     return history[name].to_numpy(dtype=float)
 
 
+def _thin(
+    x: NDArray[np.float64], y: NDArray[np.float64], max_points: int | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``x, y`` cut to at most ``max_points`` that keep the line's shape (None: all)."""
+    if max_points is None or x.size <= max_points:
+        return x, y
+    keep = _DOWNSAMPLER.downsample(x, y, n_out=max(max_points, 4))
+    return x[keep], y[keep]
+
+
+def _line(
+    x: NDArray[np.float64], y: NDArray[np.float64], max_points: int | None, **trace: Any
+) -> dict[str, Any]:
+    """A scatter trace of ``y`` over ``x``, thinned for the screen."""
+    x, y = _thin(x, y, max_points)
+    return {"type": "scatter", "x": x, "y": y, **trace}
+
+
 def _check_history(history: pd.DataFrame, required: Sequence[str]) -> None:
     if not hasattr(history, "columns"):
         raise ValueError("history must be a pandas DataFrame")
@@ -736,9 +774,11 @@ def gradient_norms(
     title: str = "Gradient magnitude ‖dWk‖",
     template: str = "plotly_white",
     height: int | None = 380,
+    max_points: int | None = MAX_LINE_POINTS,
 ) -> go.Figure:
     """One line per layer of ``dWk_norm`` over ``epoch`` on a log axis (dashed ``dBk_norm``
-    too when ``include_bias``). Zeros and negatives are dropped (NaN)."""
+    too when ``include_bias``). Zeros and negatives are dropped (NaN). Each line keeps at most
+    ``max_points`` points (first, last and extremes included; None keeps all)."""
     _check_history(history, ["epoch"])
     _, tone = _theme(template)
     palette = _LAYER_COLORS[tone]
@@ -751,29 +791,29 @@ def gradient_norms(
     for idx, k in enumerate(ks):
         color = palette[idx % len(palette)]
         data.append(
-            {
-                "type": "scatter",
-                "mode": mode,
-                "x": epoch,
-                "y": _positive(_column(history, f"dW{k}_norm")),
-                "name": f"‖dW{k}‖",
-                "line": {"color": color, "width": 2.5},
-                "marker": {"color": color, "size": 8},
-                "hovertemplate": f"‖dW{k}‖ = %{{y:.3g}}<extra></extra>",
-            }
+            _line(
+                epoch,
+                _positive(_column(history, f"dW{k}_norm")),
+                max_points,
+                mode=mode,
+                name=f"‖dW{k}‖",
+                line={"color": color, "width": 2.5},
+                marker={"color": color, "size": 8},
+                hovertemplate=f"‖dW{k}‖ = %{{y:.3g}}<extra></extra>",
+            )
         )
         if include_bias and f"dB{k}_norm" in history.columns:
             data.append(
-                {
-                    "type": "scatter",
-                    "mode": mode,
-                    "x": epoch,
-                    "y": _positive(_column(history, f"dB{k}_norm")),
-                    "name": f"‖dB{k}‖",
-                    "line": {"color": color, "width": 2, "dash": "dot"},
-                    "marker": {"color": color, "size": 7},
-                    "hovertemplate": f"‖dB{k}‖ = %{{y:.3g}}<extra></extra>",
-                }
+                _line(
+                    epoch,
+                    _positive(_column(history, f"dB{k}_norm")),
+                    max_points,
+                    mode=mode,
+                    name=f"‖dB{k}‖",
+                    line={"color": color, "width": 2, "dash": "dot"},
+                    marker={"color": color, "size": 7},
+                    hovertemplate=f"‖dB{k}‖ = %{{y:.3g}}<extra></extra>",
+                )
             )
     layout = {
         "xaxis": {"title": _axis_title("epoch"), "rangemode": "tozero"},
@@ -792,9 +832,11 @@ def cost_curve(
     title: str = "Cost and accuracy",
     template: str = "plotly_white",
     height: int | None = 380,
+    max_points: int | None = MAX_LINE_POINTS,
 ) -> go.Figure:
     """Train/test cost over ``epoch`` (left axis) and train/test accuracy dashed on a right
-    axis fixed to [0, 1]. Missing test columns are skipped; empty history gives empty axes."""
+    axis fixed to [0, 1]. Missing test columns are skipped; empty history gives empty axes.
+    Each line keeps at most ``max_points`` points (first, last and extremes included)."""
     _check_history(history, ["epoch", "train_cost"])
     _, tone = _theme(template)
     epoch = _column(history, "epoch")
@@ -807,34 +849,34 @@ def cost_curve(
             continue
         y = _column(history, col)
         data.append(
-            {
-                "type": "scatter",
-                "mode": mode,
-                "x": epoch,
-                "y": _positive(y) if log_y else y,
-                "name": f"{split} cost",
-                "line": {"color": colors[split], "width": 2.5},
-                "marker": {"color": colors[split], "size": 8},
-                "hovertemplate": f"{split} cost = %{{y:.4f}}<extra></extra>",
-            }
+            _line(
+                epoch,
+                _positive(y) if log_y else y,
+                max_points,
+                mode=mode,
+                name=f"{split} cost",
+                line={"color": colors[split], "width": 2.5},
+                marker={"color": colors[split], "size": 8},
+                hovertemplate=f"{split} cost = %{{y:.4f}}<extra></extra>",
+            )
         )
     for split in ("train", "test"):
         col = f"{split}_acc"
         if col not in history.columns:
             continue
         data.append(
-            {
-                "type": "scatter",
-                "mode": mode,
-                "x": epoch,
-                "y": _column(history, col),
-                "yaxis": "y2",
-                "name": f"{split} accuracy",
-                "line": {"color": colors[split], "width": 2, "dash": "dash"},
-                "marker": {"color": colors[split], "size": 8, "symbol": "diamond"},
-                "cliponaxis": False,
-                "hovertemplate": f"{split} accuracy = %{{y:.1%}}<extra></extra>",
-            }
+            _line(
+                epoch,
+                _column(history, col),
+                max_points,
+                mode=mode,
+                yaxis="y2",
+                name=f"{split} accuracy",
+                line={"color": colors[split], "width": 2, "dash": "dash"},
+                marker={"color": colors[split], "size": 8, "symbol": "diamond"},
+                cliponaxis=False,
+                hovertemplate=f"{split} accuracy = %{{y:.1%}}<extra></extra>",
+            )
         )
     yaxis: dict[str, Any] = {"title": _axis_title("Cost"), "rangemode": "tozero"}
     if log_y:
@@ -1008,9 +1050,10 @@ def network_graph(
             box_h = g * dy
             box_w = min(0.45, box_h * px_per_y / px_per_x)
             n = sizes[k]
-            z = np.full((n * (g + gap) - gap, g), np.nan)
+            z = np.full((n * (g + gap) - gap, g), np.nan, dtype=np.float32)  # float32: on screen
+            big = np.finfo(np.float32).max
             for p in range(n):  # p = 0 is the bottom node (unit n-1)
-                z[p * (g + gap) : p * (g + gap) + g] = arr[n - 1 - p]
+                z[p * (g + gap) : p * (g + gap) + g] = np.clip(arr[n - 1 - p], -big, big)
             if k == L:  # the output is a probability: same colours as the decision boundary
                 zr = {"zmin": 0.0, "zmax": 1.0, "colorscale": _class_scale(tone)}
             else:
@@ -1699,8 +1742,8 @@ def compare_runs(
     for h, label, dash in ((history_a, label_a, "solid"), (history_b, label_b, "dash")):
         x = _column(h, "epoch")
         data.append({
-            "type": "scatter", "mode": "lines" if len(x) > 2 else "lines+markers", "x": x,
-            "y": _column(h, "train_cost"),
+            **_line(x, _column(h, "train_cost"), MAX_LINE_POINTS),
+            "mode": "lines" if len(x) > 2 else "lines+markers",
             "name": f"{label}: cost", "line": {"color": colors[0 if dash == "solid" else 1],
                                                "width": 3, "dash": dash},
             "xaxis": "x", "yaxis": "y", "legendgroup": label,
@@ -1709,8 +1752,8 @@ def compare_runs(
         k = 1
         while f"dW{k}_norm" in h.columns:
             data.append({
-                "type": "scatter", "mode": "lines" if len(x) > 2 else "lines+markers", "x": x,
-                "y": _positive(_column(h, f"dW{k}_norm")),
+                **_line(x, _positive(_column(h, f"dW{k}_norm")), MAX_LINE_POINTS),
+                "mode": "lines" if len(x) > 2 else "lines+markers",
                 "name": f"{label}: ‖dW{k}‖", "legendgroup": label,
                 "line": {"color": colors[(k - 1) % len(colors)], "width": 2, "dash": dash},
                 "xaxis": "x2", "yaxis": "y2",

@@ -1,14 +1,18 @@
-"""Pacing for live training: how many epochs each frame of Play trains.
+"""Pacing for live training: how many epochs each frame of Play trains, and how often the
+heavier views redraw.
 
-The page redraws every ``FRAME_SECONDS``; each frame trains ``speed x elapsed`` epochs (the
-chosen epochs per second), but never more than fit in ``budget`` seconds of training, so the
-page stays smooth on a slow machine; "max" fills the budget. Kept free of Streamlit so it can
-be tested without a browser (fragment timers do not fire in AppTest).
+The page asks for a frame every ``FRAME_SECONDS``, but a frame arrives only when the browser has
+time (its timer waits while it draws), so frames come slower on a busy machine. Each frame
+trains ``speed x elapsed`` epochs (the chosen epochs per second) within a training budget of a
+share of the time since the last frame, so the epochs per second hold whatever the frame rate;
+"max" fills the budget. Kept free of Streamlit so it can be tested without a browser (fragment
+timers do not fire in AppTest).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable
 
 FRAME_SECONDS = 0.1  # the live fragment's run_every
 SPEEDS: dict[str, float | None] = {
@@ -20,14 +24,17 @@ SPEEDS: dict[str, float | None] = {
 }
 DEFAULT_SPEED = "100 epochs/s"
 MAX_EPOCHS_PER_FRAME = 2000  # keeps one visitor from holding the server for long
-BUDGET_SECONDS = 0.06  # training time per frame at most (the rest draws the charts)
+TRAIN_SHARE = 0.5  # training takes at most this share of the time between frames ...
+BUDGET_SECONDS = (0.03, 0.25)  # ... and between these many seconds per frame
+SLOW_VIEW_SECONDS = 0.5  # while playing, the views below the boundary redraw this often
 
 
 @dataclasses.dataclass
 class Pacer:
     """Decides the epochs of each frame from the wall clock and the measured cost of an epoch."""
 
-    budget: float = BUDGET_SECONDS
+    share: float = TRAIN_SHARE
+    budget: tuple[float, float] = BUDGET_SECONDS
     seconds_per_epoch: float = 1e-3  # running estimate, refined by ``record``
     last_frame: float | None = None
     carry: float = 0.0  # fractional epochs owed from earlier frames
@@ -37,7 +44,9 @@ class Pacer:
         elapsed = FRAME_SECONDS if self.last_frame is None else now - self.last_frame
         elapsed = min(max(elapsed, 0.0), 1.0)  # after a pause, don't catch up
         self.last_frame = now
-        fits = max(1, int(self.budget / max(self.seconds_per_epoch, 1e-7)))
+        lo, hi = self.budget
+        seconds = min(max(self.share * elapsed, lo), hi)
+        fits = max(1, int(seconds / max(self.seconds_per_epoch, 1e-7)))
         limit = min(fits, MAX_EPOCHS_PER_FRAME)
         if speed is None:
             self.carry = 0.0
@@ -55,3 +64,20 @@ class Pacer:
 
     def reset(self) -> None:
         self.last_frame, self.carry = None, 0.0
+
+
+@dataclasses.dataclass
+class Throttle:
+    """Whether a view is due for a redraw: when what it shows changed (``key``), or when
+    ``seconds`` have passed since its last redraw. Between redraws the page keeps showing the
+    same figure, which the browser does not draw again."""
+
+    seconds: float = SLOW_VIEW_SECONDS
+    last: float | None = None
+    key: Hashable = None
+
+    def due(self, now: float, key: Hashable) -> bool:
+        if self.last is None or key != self.key or now - self.last >= self.seconds:
+            self.last, self.key = now, key
+            return True
+        return False

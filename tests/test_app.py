@@ -43,7 +43,8 @@ def assert_no_nonfinite_values(spec):
     """No hover or cell text shows nan or inf; heatmaps other than the network's (which uses
     NaN as the gap between its per-unit maps) hold finite values only."""
     for trace in spec["data"]:
-        if trace["type"] == "heatmap" and "network" not in json.dumps(spec["layout"]["title"]):
+        grid = trace["type"] in ("heatmap", "contour")
+        if grid and "network" not in json.dumps(spec["layout"]["title"]):
             assert np.isfinite(z_of(trace).astype(float)).all()
         for key in ("text", "hovertext"):
             words = json.dumps(trace.get(key, "")).lower()
@@ -172,15 +173,17 @@ def test_network_shows_w_dw_and_update(at):
 def test_play_and_pause_toggle(at):
     at.button(key="play").click().run()
     assert at.session_state.playing
-    assert at.button(key="play").label == "Pause"
-    at.button(key="play").click().run()
+    assert at.button(key="pause").label == "Pause"
+    at.button(key="pause").click().run()
     assert not at.session_state.playing
+    assert at.button(key="play").label == "Play"
 
 
 def test_step_pauses_play(at):
     at.button(key="play").click().run()
     at.button(key="step").click().run()
     assert not at.session_state.playing
+    assert at.button(key="play").label == "Play"
 
 
 def test_query_params_written_and_read():

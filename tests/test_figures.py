@@ -83,6 +83,12 @@ def heatmaps(fig):
     return [t for t in fig.data if t.type == "heatmap"]
 
 
+def prediction(fig):
+    """The decision boundary's shaded grid: a contour coloured as a heatmap, or a heatmap."""
+    (trace,) = [t for t in fig.data if t.name == "prediction"]
+    return trace
+
+
 # ---------------------------------------------------------------------------------------------
 # grid
 
@@ -278,6 +284,30 @@ def test_cost_curve_values_and_secondary_axis():
     validated(fig)
 
 
+def test_long_histories_are_thinned_keeping_ends_and_spikes():
+    h = make_history(epochs=20_000)
+    h.loc[12_345, "train_cost"] = 50.0  # one spike, as when alpha is too large for a moment
+    h.loc[7_777, "dW2_norm"] = 1e-9  # one dip on the log axis
+    figs = {
+        "cost": F.cost_curve(h),
+        "norms": F.gradient_norms(h, include_bias=True),
+        "compare": F.compare_runs(h, h, "a", "b"),
+    }
+    for name, fig in figs.items():
+        for trace in fig.data:
+            assert len(trace.x) <= F.MAX_LINE_POINTS, (name, trace.name, len(trace.x))
+            assert trace.x[0] == 0 and trace.x[-1] == 19_999, (name, trace.name)
+    train = next(t for t in figs["cost"].data if t.name == "train cost")
+    assert train.y[-1] == h["train_cost"].iloc[-1]  # the last point is the last epoch's, exact
+    assert 50.0 in train.y and 12_345 in train.x
+    dw2 = next(t for t in figs["norms"].data if t.name == "‖dW2‖")
+    assert 1e-9 in dw2.y
+    full = F.cost_curve(h, max_points=None)  # all points on request
+    assert len(full.data[0].x) == 20_000
+    short = F.cost_curve(make_history(epochs=50))  # short histories are left alone
+    np.testing.assert_array_equal(short.data[0].x, np.arange(50))
+
+
 def test_cost_curve_empty_and_one_row():
     empty = make_history().iloc[:0]
     fig = F.cost_curve(empty)
@@ -405,9 +435,9 @@ def test_network_node_maps_and_their_limits():
     hm = heatmaps(fig)
     assert len(hm) == 3
     z = np.asarray(hm[1].z, dtype=float)
-    # unit 0 (top node) is the last block of rows: heatmap rows go upwards
-    np.testing.assert_array_equal(z[-g:], maps[1][0])
-    np.testing.assert_array_equal(z[:g], maps[1][2])
+    # unit 0 (top node) is the last block of rows: heatmap rows go upwards (float32 on screen)
+    np.testing.assert_allclose(z[-g:], maps[1][0], rtol=1e-6)
+    np.testing.assert_allclose(z[:g], maps[1][2], rtol=1e-6)
     assert np.isnan(z[g]).all()  # gap rows between boxes
     validated(fig)
     big = (2, 9, 1)  # more than 8 units: that layer has no maps
@@ -443,10 +473,14 @@ def test_network_large_and_smallest():
 def test_decision_boundary_z_and_points(boundary_data):
     xs, ys, P, X, Y, Xt, Yt = boundary_data
     fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt)
-    hm = heatmaps(fig)[0]
-    np.testing.assert_array_equal(hm.z, P)
+    hm = prediction(fig)
+    assert hm.type == "contour" and hm.contours.coloring == "heatmap"
+    assert (hm.contours.start, hm.contours.end, hm.contours.showlines) == (0.5, 0.5, True)
+    assert np.asarray(hm.z).dtype == np.float32  # half the bytes per frame
+    np.testing.assert_allclose(hm.z, P, rtol=1e-6)
     np.testing.assert_array_equal(hm.x, xs)
-    assert hm.zmid == 0.5
+    assert (hm.zmin, hm.zmax) == (0.0, 1.0)
+    assert len([t for t in fig.data if t.type in ("heatmap", "contour")]) == 1  # grid sent once
     names = [t.name for t in fig.data if t.type == "scatter"]
     assert names == ["train class 0", "train class 1", "test class 0", "test class 1"]
     train1 = next(t for t in fig.data if t.name == "train class 1")
@@ -459,7 +493,8 @@ def test_decision_boundary_z_and_points(boundary_data):
 def test_decision_boundary_discretize_and_hide_test(boundary_data):
     xs, ys, P, X, Y, Xt, Yt = boundary_data
     fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt, discretize=True, show_test=False)
-    np.testing.assert_array_equal(heatmaps(fig)[0].z, (P >= 0.5).astype(float))
+    assert prediction(fig).type == "heatmap"  # sharp class edges
+    np.testing.assert_array_equal(prediction(fig).z, (P >= 0.5).astype(float))
     assert not any(t.name and t.name.startswith("test") for t in fig.data)
     fig = F.decision_boundary(xs, ys, P, X, Y)  # no test set given
     assert not any(t.name and t.name.startswith("test") for t in fig.data)
@@ -537,7 +572,8 @@ def test_module_imports_no_streamlit_or_pandas():
             runtime |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             runtime.add(node.module.split(".")[0])
-    assert runtime <= {"__future__", "math", "re", "collections", "typing", "numpy", "plotly"}
+    allowed = {"__future__", "math", "re", "collections", "typing", "numpy", "plotly"}
+    assert runtime <= allowed | {"tsdownsample"}  # tsdownsample: thinning long lines
     code = "import sys; import playground.figures; print('streamlit' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

@@ -15,13 +15,27 @@ def test_speed_times_elapsed_time_with_carry():
 
 
 def test_budget_caps_epochs_per_frame():
-    p = live.Pacer(budget=0.05, seconds_per_epoch=1e-3)
-    assert p.plan(1e6, now=0.0) == 50
+    p = live.Pacer(share=0.5, budget=(0.05, 0.2), seconds_per_epoch=1e-3)
+    assert p.plan(1e6, now=0.0) == 50  # first frame: 0.5 x 0.1 s
     assert p.plan(None, now=0.1) == 50  # "max" fills the budget
 
 
+def test_budget_follows_the_real_frame_interval():
+    # Frames that come slower (a busy browser) train longer each, so epochs/s hold up ...
+    p = live.Pacer(share=0.5, budget=(0.03, 0.25), seconds_per_epoch=1e-4)
+    p.plan(None, now=0.0)
+    assert p.plan(None, now=0.4) == 2000  # 0.2 s of 0.4 s
+    assert p.plan(1000.0, now=0.8) == 400  # a set speed is met, not exceeded
+    # ... but never for more than the upper budget, nor less than the lower one.
+    assert p.plan(None, now=1.8) == live.MAX_EPOCHS_PER_FRAME
+    p = live.Pacer(share=0.5, budget=(0.03, 0.25), seconds_per_epoch=1e-3)
+    p.plan(None, now=0.0)
+    assert p.plan(None, now=1.0) == 250
+    assert p.plan(None, now=1.01) == 30
+
+
 def test_hard_cap_per_frame():
-    p = live.Pacer(budget=10.0, seconds_per_epoch=1e-9)
+    p = live.Pacer(budget=(10.0, 10.0), seconds_per_epoch=1e-9)
     assert p.plan(None, now=0.0) == live.MAX_EPOCHS_PER_FRAME
 
 
@@ -32,11 +46,11 @@ def test_long_pause_does_not_cause_a_burst():
 
 
 def test_record_adapts_the_estimate():
-    p = live.Pacer(budget=0.06, seconds_per_epoch=1e-3)
+    p = live.Pacer(share=0.5, budget=(0.01, 0.25), seconds_per_epoch=1e-3)
     for _ in range(20):
         p.record(100, 0.001)  # 10 us per epoch measured
     assert p.seconds_per_epoch == pytest.approx(1e-5, rel=1e-3)
-    assert p.plan(None, now=0.0) == min(6000, live.MAX_EPOCHS_PER_FRAME)
+    assert p.plan(None, now=0.0) == min(5000, live.MAX_EPOCHS_PER_FRAME)
     p.record(0, 1.0)  # ignored
     assert p.seconds_per_epoch == pytest.approx(1e-5, rel=1e-3)
 
@@ -56,3 +70,12 @@ def test_reset_forgets_time_and_carry():
     p.plan(3.0, now=0.25)
     p.reset()
     assert p.last_frame is None and p.carry == 0.0
+
+
+def test_throttle_redraws_on_change_or_after_its_interval():
+    t = live.Throttle(seconds=0.5)
+    assert t.due(10.0, ("Network", "W"))  # first time
+    assert not t.due(10.2, ("Network", "W"))  # same view, too soon: keep the last figure
+    assert t.due(10.3, ("Network", "dW"))  # the learner switched what it shows: at once
+    assert not t.due(10.7, ("Network", "dW"))
+    assert t.due(10.8, ("Network", "dW"))  # 0.5 s later
