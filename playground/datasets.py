@@ -443,12 +443,15 @@ def _split_rows(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _short(cell: str) -> str:
-    return repr(cell if len(cell) <= 30 else cell[:27] + "...")
+    """A cell or column name quoted for a message: at most 30 characters, and angle brackets
+    shown as ‹ › so that nothing from the file reads as markup wherever the message is shown."""
+    text = cell if len(cell) <= 30 else cell[:27] + "..."
+    return repr(text.replace("<", "‹").replace(">", "›"))
 
 
 def _number(cell: str, column: str, row: int) -> float:
     """Parse one feature cell, naming its column and row in any error."""
-    where = f"Column {column!r}, row {row}"
+    where = f"Column {_short(column)}, row {row}"
     if cell == "":
         raise DatasetError(f"{where} is empty. Fill in every cell; blank cells are not allowed.")
     try:
@@ -488,7 +491,7 @@ def _header(names: list[str]) -> int:
             raise DatasetError(f"Column {number} has no name. Give every column a name.")
         if name.casefold() in seen:
             raise DatasetError(
-                f"The column name {name!r} appears twice (ignoring case). Column names must "
+                f"The column name {_short(name)} appears twice (ignoring case). Column names must "
                 "be unique."
             )
         seen.add(name.casefold())
@@ -555,7 +558,7 @@ def load_csv(
         ""
         if label_name.casefold() in LABEL_NAMES
         else f" No column is named label, y, class or target, so the last column "
-        f"{label_name!r} is used as the label. Add a column named 'label' holding 0 and 1."
+        f"{_short(label_name)} is used as the label. Add a column named 'label' holding 0 and 1."
     )
     features, labels = [], []
     for row, cells in body:
@@ -572,8 +575,9 @@ def load_csv(
             value = math.nan
         if value not in (0.0, 1.0):
             raise DatasetError(
-                f"Column {label_name!r}, row {row}: {_short(cell)} is not a label. Labels must "
-                f"be the numbers 0 or 1 (words such as true/false are not accepted).{hint}"
+                f"Column {_short(label_name)}, row {row}: {_short(cell)} is not a label. "
+                "Labels must be the numbers 0 or 1 (words such as true/false are not "
+                f"accepted).{hint}"
             )
         labels.append(value == 1.0)
     Y = np.array(labels, dtype=np.float64).reshape(1, -1)  # (1, m)

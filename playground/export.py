@@ -58,6 +58,12 @@ def _reject_constant(name: str):
     raise ValueError(f"the weights contain {name}; only finite numbers are allowed")
 
 
+def _parse_int(digits: str) -> int | float:
+    """JSON integers: exact up to 18 digits; longer ones as floats (a 400-digit number becomes
+    ``inf`` and is refused as too large, instead of tripping Python's int-size limit)."""
+    return int(digits) if len(digits) <= 18 else float(digits)
+
+
 def _is_number(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -101,17 +107,18 @@ def load_weights_json(text: str | bytes) -> dict[str, np.ndarray]:
     """
     if isinstance(text, bytes | bytearray):
         try:
-            text = bytes(text).decode("utf-8")
+            text = bytes(text).decode("utf-8-sig")  # a byte-order mark is harmless
         except UnicodeDecodeError:
             raise ValueError("the weights file is not UTF-8 text") from None
     if not isinstance(text, str):
         raise ValueError(f"expected JSON text, got {type(text).__name__}")
+    text = text.removeprefix("\ufeff")
     if len(text) > MAX_JSON_CHARS:
         raise ValueError(
             f"the weights file is too large ({len(text):,} characters; at most {MAX_JSON_CHARS:,})"
         )
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         raise ValueError(f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
     except RecursionError:

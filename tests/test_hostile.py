@@ -9,9 +9,8 @@ plain words, what is wrong. Nothing else may escape (no TypeError, no exception 
 * A corpus of bad files in ``tests/data/bad/`` gives the right error with a message a learner
   understands: not empty, no traceback or Python jargon, no HTML echoed back.
 
-Known bugs are pinned by ``xfail(strict=True)`` marks (``KNOWN BUG`` below): each turns into a
-failure (XPASS) once the bug is fixed, which is the cue to delete the test's marker and the
-matching tolerance in the property test that names it.
+A bug found here and not yet fixed is pinned by an ``xfail(strict=True)`` mark through
+``KNOWN_BAD_MESSAGES`` (it fails, XPASS, once fixed: the cue to delete the entry).
 """
 
 from __future__ import annotations
@@ -569,12 +568,7 @@ JSON_EXPECT = {
     "alpha_huge_integer.json": "alpha",
     "utf8_bom.json": "",  # a BOM is harmless: loading it, or a plain-words refusal, is fine
 }
-KNOWN_BAD_MESSAGES = {
-    "html_in_header.csv": "KNOWN BUG: the column name's HTML is quoted back in the message",
-    "huge_integer.json": "KNOWN BUG: Python's int-string-limit message (sys.set_int_max_...)",
-    "alpha_huge_integer.json": "KNOWN BUG: OverflowError escapes (math.isfinite of a huge int)",
-    "utf8_bom.json": "KNOWN BUG: BOM refused with 'decode using utf-8-sig'",
-}
+KNOWN_BAD_MESSAGES: dict[str, str] = {}  # none left: each fixed bug now passes its test
 
 
 def _corpus(expect: dict[str, str]):
