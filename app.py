@@ -6,7 +6,9 @@ Wiring only: widgets, session state and layout. The arithmetic lives in ``playgr
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import plotly.io as pio
 import streamlit as st
 
 from playground import (
@@ -33,6 +35,17 @@ VIEWS = ("Network", "Weights", "Gradients")
 MODES = ("Train", "Equations", "Checks", "Replay", "Compare", "Sweep")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+# Play's clock: the browser asks for the next frame once it has drawn the last one.
+WEB = Path(__file__).parent / "playground" / "web"
+frame_clock = st.components.v2.component(
+    "backprop_playground.frame_clock", js=(WEB / "frame_clock.js").read_text()
+)
+# Play's charts: redrawn in place by Plotly.react (st.plotly_chart mounts a new chart per figure).
+live_chart = st.components.v2.component(
+    "backprop_playground.live_chart",
+    js=(WEB / "live_chart.js").read_text(),
+    isolate_styles=False,  # Plotly's own style sheet (hover labels, mode bar) must reach it
+)
 
 
 # -- state -----------------------------------------------------------------------------------
@@ -302,8 +315,9 @@ def read_csv(content: bytes) -> datasets.CSVData:
     return datasets.load_csv(content)
 
 
-def show(fig, key: str, select: bool = False):
-    """Draw a figure; with ``select``, clicking a point reruns and returns the selection."""
+def show(fig, key: str, select: bool = False, live: bool = False):
+    """Draw a figure; with ``select``, clicking a point reruns and returns the selection; with
+    ``live`` (while playing), in a chart that Plotly redraws in place frame after frame."""
     if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
         fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
         fig.update_xaxes(title_font_size=24, tickfont_size=20)
@@ -311,6 +325,10 @@ def show(fig, key: str, select: bool = False):
         fig.update_annotations(font_size=22)
         if fig.layout.height:
             fig.update_layout(height=int(fig.layout.height * 1.25))
+    if live:
+        spec = pio.to_json(fig, validate=False)
+        live_chart(key="live_" + key, data={"spec": spec, "config": PLOT_CONFIG})
+        return None
     if select:
         return st.plotly_chart(
             fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
@@ -428,6 +446,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     m[4].metric("Test accuracy", f"{row['test_acc']:.1%}")
 
     tpl = template()
+    live_now = s.playing and not key  # Play's frames: charts redrawn in place
     left, right = st.columns([1, 1])
     d = t.data
     with left:
@@ -448,7 +467,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 height=460,
             )
             interactive = not key and not s.playing
-            event = show(fig, key + "boundary", select=interactive)
+            event = show(fig, key + "boundary", select=interactive, live=live_now)
             if interactive:
                 point_contribution(t, event)
         else:
@@ -459,6 +478,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 frame.history, log_y=s.log_cost, title="Cost", template=tpl, height=460
             ),
             key + "cost",
+            live=live_now,
         )
 
     c1, c2 = st.columns([2, 3])
@@ -468,17 +488,16 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     # While playing, these views redraw a few times a second (the boundary, the cost and the
     # metrics every frame): between redraws the same figures go out again, which the browser
     # does not draw again, so it keeps up with the frames that matter.
-    live_now = s.playing and not key
     due = not live_now or s.slow_throttle.due(time.monotonic(), (s.view, s.kind, tpl, s.present))
     if due or "slow_figs" not in s:
         s.slow_figs = lower_figures(t, frame, tpl)
     figs = s.slow_figs
     if len(figs) == 1:
-        show(figs[0][1], key + figs[0][0])
+        show(figs[0][1], key + figs[0][0], live=live_now)
     else:
         for col, (name, fig) in zip(st.columns(len(figs)), figs, strict=True):
             with col:
-                show(fig, key + name)
+                show(fig, key + name, live=live_now)
 
 
 def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:
@@ -571,6 +590,13 @@ def live_view() -> None:
         st.query_params.from_dict(query)
     if s.pop("full_rerun", False):
         st.rerun(scope="app")
+    if s.playing:  # last, after every chart of this frame: see playground/web/frame_clock.js
+        s.frame_no = s.get("frame_no", 0) + 1
+        frame_clock(
+            key="frame_clock",
+            data={"frame": s.frame_no, "min_ms": int(live.FRAME_SECONDS * 1000)},
+            on_drawn_change=lambda: None,  # the trigger's rerun of this fragment is the point
+        )
 
 
 def replay_view() -> None:
@@ -944,7 +970,7 @@ def main() -> None:
     )
     top[1].toggle("Presentation", key="present", help="Hide the controls, enlarge the type.")
     if s.mode == "Train":
-        st.fragment(live_view, run_every=live.FRAME_SECONDS if s.playing else None)()
+        st.fragment(live_view)()
     elif s.mode == "Equations":
         equations_view()
     elif s.mode == "Checks":

@@ -9,8 +9,8 @@ Playwright, a dev requirement) and prints:
 * Step: from the click on Step to the last chart redrawn with the Epoch metric showing the new
   value, measured inside the page with ``performance.now()``: median and 95th percentile;
 * Play, at the default speed and at "max": epochs per second (from the Epoch metric the page
-  shows) and chart frames per second (per chart: new figures drawn, i.e. graph divs that
-  reached ``plotly_afterplot``, per second);
+  shows) and chart frames per second (per chart: the distinct epochs it drew, i.e. new states
+  of the network that reached ``plotly_afterplot``, per second);
 * Pause: how long the page goes on counting after a click on Pause;
 * a floor for comparison: a bare Streamlit page with one button and one small Plotly heatmap,
   click-to-redraw, measured the same way in the same run;
@@ -18,12 +18,12 @@ Playwright, a dev requirement) and prints:
 then a table of those numbers beside the targets. The load average (``os.getloadavg``) is printed
 before and after: Streamlit, Chromium and anything else running share the machine's cores.
 
-"All charts updated" after a click: Streamlit replaces a chart's graph div (``.js-plotly-plot``)
-on each update, so a MutationObserver hooks a ``plotly_afterplot`` listener on each new div (named
-by the ``st-key-*`` of its container) that stamps ``performance.now()``. A click counts as done
-when every chart visible at the click has a new div that has drawn, the Epoch metric shows the
-new value, the script is idle and no chart has changed for ``QUIET_MS``. "Updated" is the latest
-of the charts' first draws (and of the metric change) minus the click; "last redraw" is the
+"All charts updated" after a click: a MutationObserver hooks a ``plotly_afterplot`` listener on
+each graph div (``.js-plotly-plot``, named by the ``st-key-*`` of its container; st.plotly_chart
+makes a new div per update) that stamps ``performance.now()``. A click counts as done when every
+chart visible at the click has drawn since the click, the Epoch metric shows the new value, the
+script is idle and no chart has changed for ``QUIET_MS``. "Updated" is the latest of the
+charts' first draws (and of the metric change) minus the click; "last redraw" is the
 latest draw of those divs (Plotly often draws a new figure a second time, to fit its width).
 """
 
@@ -65,68 +65,16 @@ TARGET_STEP_MS = 300.0
 TARGET_FPS = 8.0
 TARGET_EPS = 1000.0
 
-# Installed before the page's scripts. Streamlit replaces a chart's graph div on every update,
-# so a MutationObserver hooks each new div (``.js-plotly-plot``) as soon as Plotly draws into
-# it: ``plotly_afterplot`` events are stamped per div, and so is the last DOM change inside it
-# (the fallback when a div drew before it could be hooked). The Epoch metric is sampled once
-# per animation frame.
+# Installed before the page's scripts. st.plotly_chart replaces its graph div on every update,
+# while Play's live charts keep theirs and redraw in place, so a MutationObserver hooks every
+# graph div (``.js-plotly-plot``) as soon as Plotly draws into it: each ``plotly_afterplot`` is
+# stamped with the time and with the Epoch the page shows at that moment, and so is the last DOM
+# change inside the div (the fallback when a div drew before it could be hooked). A chart's
+# frames are the distinct epochs it drew (Plotly may draw one figure twice, to fit its width).
+# The Epoch metric is also sampled once per animation frame.
 _INIT_JS = """
 (() => {
   const B = (window.__bench = {gds: [], epochs: [], epochText: null});
-  const keyOf = (el) => {
-    const holder = el.closest('[class*="st-key-"]');
-    const match = holder && holder.className.match(/st-key-(\\S+)/);
-    return match ? match[1] : 'chart';
-  };
-  const hook = (gd) => {
-    if (gd.__bench) return gd.__bench;
-    const rec = {key: keyOf(gd), born: performance.now(), plots: [], lastMut: 0, el: gd};
-    gd.__bench = rec;
-    B.gds.push(rec);
-    if (typeof gd.on === 'function') {
-      gd.on('plotly_afterplot', () => rec.plots.push(performance.now()));
-      rec.hooked = true;
-    }
-    return rec;
-  };
-  new MutationObserver((records) => {
-    const now = performance.now();
-    for (const r of records) {
-      const gd = r.target.nodeType === 1 ? r.target.closest('.js-plotly-plot') : null;
-      if (gd) {
-        const rec = hook(gd);
-        rec.lastMut = now;
-        if (!rec.hooked && typeof gd.on === 'function') {
-          gd.on('plotly_afterplot', () => rec.plots.push(performance.now()));
-          rec.hooked = true;
-        }
-      }
-    }
-  }).observe(document, {subtree: true, childList: true});
-  // The charts on screen now: the keys of the visible graph divs.
-  window.__benchCharts = () => [...document.querySelectorAll('.js-plotly-plot')]
-    .filter((gd) => gd.offsetParent !== null)
-    .map((gd) => hook(gd).key);
-  // Drawing of the graph divs created since t0: per key, the first and last draw.
-  window.__benchDraws = (t0, quietMs) => {
-    const now = performance.now(), out = {};
-    for (const rec of B.gds) {
-      if (rec.born < t0) continue;
-      let first = rec.plots.length ? rec.plots[0] : null;
-      let last = rec.plots.length ? rec.plots[rec.plots.length - 1] : null;
-      if (first === null && rec.lastMut && now - rec.lastMut >= quietMs
-          && rec.el.querySelector('.main-svg')) first = last = rec.lastMut;  // drew unhooked
-      if (first === null) continue;
-      last = Math.max(last, rec.lastMut || 0);
-      const o = (out[rec.key] = out[rec.key] || {first: Infinity, last: 0, frames: 0});
-      o.first = Math.min(o.first, first);
-      o.last = Math.max(o.last, last);
-      o.frames += 1;
-    }
-    return out;
-  };
-  window.__benchLastChange = () => Math.max(0, ...B.gds.map((r) => Math.max(r.lastMut,
-    r.plots.length ? r.plots[r.plots.length - 1] : 0)));
   const epochValue = () => {
     for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
       const label = m.querySelector('[data-testid="stMetricLabel"]');
@@ -137,6 +85,67 @@ _INIT_JS = """
     }
     return null;
   };
+  const keyOf = (el) => {
+    const holder = el.closest('[class*="st-key-"]');
+    const match = holder && holder.className.match(/st-key-(\\S+)/);
+    return match ? match[1].replace(/^live_/, '') : 'chart';
+  };
+  const listen = (gd, rec) => {
+    gd.on('plotly_afterplot', () => {
+      rec.plots.push(performance.now());
+      rec.shown.push(epochValue());
+    });
+    rec.hooked = true;
+  };
+  const hook = (gd) => {
+    if (gd.__bench) return gd.__bench;
+    const rec = {key: keyOf(gd), born: performance.now(), plots: [], shown: [], lastMut: 0,
+                 el: gd};
+    gd.__bench = rec;
+    B.gds.push(rec);
+    if (typeof gd.on === 'function') listen(gd, rec);
+    return rec;
+  };
+  new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      const gd = r.target.nodeType === 1 ? r.target.closest('.js-plotly-plot') : null;
+      if (gd) {
+        const rec = hook(gd);
+        rec.lastMut = now;
+        if (!rec.hooked && typeof gd.on === 'function') listen(gd, rec);
+      }
+    }
+  }).observe(document, {subtree: true, childList: true});
+  // The charts on screen now: the keys of the visible graph divs.
+  window.__benchCharts = () => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter((gd) => gd.offsetParent !== null)
+    .map((gd) => hook(gd).key);
+  // Drawing since t0: per key, the first and last draw and the frames (distinct epochs drawn).
+  window.__benchDraws = (t0, quietMs) => {
+    const now = performance.now(), out = {}, seen = {};
+    for (const rec of B.gds) {
+      const idx = rec.plots.map((t, i) => i).filter((i) => rec.plots[i] >= t0);
+      let first = idx.length ? rec.plots[idx[0]] : null;
+      let last = idx.length ? rec.plots[idx[idx.length - 1]] : null;
+      let shown = idx.map((i) => rec.shown[i]);
+      if (first === null && rec.born >= t0 && rec.lastMut && now - rec.lastMut >= quietMs
+          && rec.el.querySelector('.main-svg')) {  // drew before it was hooked
+        first = last = rec.lastMut;
+        shown = ['unhooked ' + rec.born];
+      }
+      if (first === null) continue;
+      last = Math.max(last, rec.lastMut || 0);
+      const o = (out[rec.key] = out[rec.key] || {first: Infinity, last: 0, frames: 0});
+      const s = (seen[rec.key] = seen[rec.key] || new Set());
+      for (const e of shown) if (!s.has(e)) { s.add(e); o.frames += 1; }
+      o.first = Math.min(o.first, first);
+      o.last = Math.max(o.last, last);
+    }
+    return out;
+  };
+  window.__benchLastChange = () => Math.max(0, ...B.gds.map((r) => Math.max(r.lastMut,
+    r.plots.length ? r.plots[r.plots.length - 1] : 0)));
   const sample = () => {
     const text = epochValue();
     if (text !== null && text !== B.epochText) {

@@ -217,7 +217,17 @@ def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) 
     page.locator(".st-key-play button").click()
     pause = page.locator(".st-key-pause button")  # the same place, now saying Pause
     expect(pause).to_contain_text("Pause", timeout=15_000)  # a full rerun: slow when busy
+    # While playing, boundary, cost and network are live charts: the same graph divs redraw
+    # in place frame after frame (Plotly.react), instead of new charts per frame.
+    live = page.locator(".live-chart.js-plotly-plot")
+    expect(live).to_have_count(3, timeout=10_000)
+    page.evaluate(
+        "() => document.querySelectorAll('.live-chart').forEach((gd) => {"
+        " gd.__draws = 0; gd.on('plotly_afterplot', () => { gd.__draws += 1; }); })"
+    )
     page.wait_for_timeout(4_000)
+    draws = page.evaluate("() => [...document.querySelectorAll('.live-chart')].map(g => g.__draws)")
+    assert len(draws) == 3 and min(draws) >= 2, f"redraws in place per live chart in 4 s: {draws}"
     playing_epoch, cost = epoch(page), number(metric(page, "Cost"))
     # 100 epochs/s would give ~400; the page may show fewer when the machine is busy.
     assert playing_epoch >= 10, f"only {playing_epoch} epochs shown after 4 s of Play"
@@ -235,6 +245,8 @@ def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) 
     page.wait_for_timeout(2_000)
     assert epoch(page) == stopped  # stopped for good: nothing trains once Pause has shown
     expect(play).to_contain_text("Play")
+    expect(live).to_have_count(0)  # paused: the interactive charts are back
+    expect(page.locator(CHART)).to_have_count(3)
     expect_clean(page)
     if latency > PAUSE_SLOW_S:  # not "at once": say so without failing (the machine may be busy)
         warnings.warn(
