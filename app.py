@@ -491,13 +491,8 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     due = not live_now or s.slow_throttle.due(time.monotonic(), (s.view, s.kind, tpl, s.present))
     if due or "slow_figs" not in s:
         s.slow_figs = lower_figures(t, frame, tpl)
-    figs = s.slow_figs
-    if len(figs) == 1:
-        show(figs[0][1], key + figs[0][0], live=live_now)
-    else:
-        for col, (name, fig) in zip(st.columns(len(figs)), figs, strict=True):
-            with col:
-                show(fig, key + name, live=live_now)
+    for name, fig in s.slow_figs:  # full width each: narrow heatmap panels would crowd
+        show(fig, key + name, live=live_now)
 
 
 def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:

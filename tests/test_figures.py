@@ -634,3 +634,18 @@ def timing_report(repeats: int = 50) -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     timing_report()
+
+
+def test_heatmap_panels_give_every_cell_the_same_size():
+    mats = {"W1": np.ones((4, 2)), "W2": np.ones((4, 4)), "W3": np.ones((1, 4)), "B3": [[1.0]]}
+    fig = F.matrix_heatmaps(mats)
+    width = [fig.layout[f"xaxis{s}"].domain for s in ("", "2", "3", "4")]
+    height = [fig.layout[f"yaxis{s}"].domain for s in ("", "2", "3", "4")]
+    w = [b - a for a, b in width]
+    h = [b - a for a, b in height]
+    assert w[1] == pytest.approx(2 * w[0]) and w[2] == pytest.approx(w[1])  # by columns
+    assert h[0] == h[1] == 1.0 and h[2] == pytest.approx(0.25)  # W3: one row of four cells
+    assert all(b == 1.0 for _, b in height)  # all hang from the same top line
+    assert w[3] > w[0] / 2  # a one-column bias keeps room for its labels
+    assert fig.layout.yaxis3.title.text == ""  # one row: no "unit in layer 3" running off
+    assert all(a < b for (_, a), (b, _) in zip(width, width[1:], strict=False))  # no overlap
