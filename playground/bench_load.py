@@ -24,11 +24,12 @@ Streamlit session each), has every session press Play at the default speed, lets
   (``/_stcore/metrics``).
 
 Closing a tab does not free a session at once: Streamlit keeps a disconnected session (its
-``st.session_state``, so its Trainer) for ``server.disconnectedSessionTTL`` seconds (120 by
-default) so that a reconnecting tab gets it back, and Python's allocator may keep freed memory
-in the process anyway. ``--session-ttl S`` starts the server with that TTL and, after closing,
-waits past it, opens and closes one probe session (which makes Streamlit evict expired
-sessions) and samples RSS again; the probe also checks that a new session starts at epoch 0.
+``st.session_state``, so its Trainer) for ``server.disconnectedSessionTTL`` seconds (30 in the
+app's .streamlit/config.toml; Streamlit's default is 120) so that a reconnecting tab gets it
+back, and Python's allocator may keep freed memory in the process anyway. ``--session-ttl S``
+starts the server with that TTL and, after closing, waits past it, opens and closes one probe
+session (which makes Streamlit evict expired sessions) and samples RSS again; the probe also
+checks that a new session starts at epoch 0.
 
 Bounded and local: at most 30 sessions, the Play phase lasts ``--seconds``, every other phase
 has a time limit, and the only traffic is to the server on 127.0.0.1. Chromium is started with
@@ -513,7 +514,9 @@ def _phases(browser, server: Server, sampler: RssSampler, sessions: list[Session
         with contextlib.suppress(Exception):
             s.t_play = s.page.evaluate(_CLICK_JS, PLAY)
     say(f"  all pressed Play within {time.monotonic() - play_start:.1f} s; playing {seconds:g} s")
-    time.sleep(max(0.0, seconds - (time.monotonic() - play_start)))
+    # Wait through Playwright (not time.sleep), so that its event loop keeps counting the
+    # websocket frames every page receives meanwhile.
+    sessions[0].page.wait_for_timeout(max(0.0, seconds - (time.monotonic() - play_start)) * 1000)
     cpu1 = cpu_seconds(server.pid)
     elapsed = time.monotonic() - play_start
     if cpu0 is not None and cpu1 is not None:
@@ -668,6 +671,14 @@ def report(r: Result, seconds: float, ttl: int | None) -> str:
     return "\n".join(lines)
 
 
+class OutOfTime(Exception):
+    """One N took longer than its overall limit."""
+
+
+def _out_of_time(signum, frame) -> None:
+    raise OutOfTime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m playground.bench_load", description=__doc__.split("\n\n")[0]
@@ -680,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
         "--session-ttl",
         type=int,
         default=None,
-        help="server.disconnectedSessionTTL for the server (default: Streamlit's, 120 s); "
+        help="server.disconnectedSessionTTL for the server (default: the app's config, 30 s); "
         "with it, RSS is sampled again after the TTL",
     )
     parser.add_argument("--quick", action="store_true", help="2 and 4 sessions, 8 s")
@@ -703,14 +714,23 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, load average {loadavg()}; server env "
         + " ".join(f"{k}={v}" for k, v in BLAS_ENV.items())
         + "; disconnectedSessionTTL "
-        + ("Streamlit's default (120 s)" if args.session_ttl is None else f"{args.session_ttl} s")
+        + ("from .streamlit/config.toml" if args.session_ttl is None else f"{args.session_ttl} s")
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="bench_load-") as tmp, sync_playwright() as pw:
         for n in args.sessions:
             print(f"\n--- {n} sessions ---", flush=True)
-            r = run_one(pw, n, args.seconds, args.step_clicks, args.after_close,
-                        args.session_ttl, Path(tmp))  # fmt: skip
+            limit = int(args.seconds + args.after_close + (args.session_ttl or 0) + 240 + 15 * n)
+            signal.signal(signal.SIGALRM, _out_of_time)
+            signal.alarm(limit)  # every phase has its own limit; this bounds the whole run
+            try:
+                r = run_one(pw, n, args.seconds, args.step_clicks, args.after_close,
+                            args.session_ttl, Path(tmp))  # fmt: skip
+            except OutOfTime:
+                print(f"  N={n} did not finish within {limit} s: stopped here", flush=True)
+                break
+            finally:
+                signal.alarm(0)
             results.append(r)
             print(report(r, args.seconds, args.session_ttl), flush=True)
     print("\nSummary")
