@@ -364,8 +364,12 @@ def point_contribution(t: Trainer, event) -> None:
 
 
 def template() -> str:
-    theme = getattr(st.context, "theme", None)
-    return "plotly_dark" if theme is not None and theme.type == "dark" else "plotly_white"
+    """The charts' Plotly template for the page's theme: dark when the app is configured dark
+    (``theme.base``; the browser's report can still say "light" then), else as reported (a
+    visitor may pick dark in the settings menu)."""
+    reported = getattr(getattr(st.context, "theme", None), "type", None)
+    dark = st.get_option("theme.base") == "dark" or reported == "dark"
+    return "plotly_dark" if dark else "plotly_white"
 
 
 def export_section() -> None:

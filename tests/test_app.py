@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -346,3 +347,18 @@ def test_upload_choice_and_back_keeps_the_data_settings(at):
     t = at.session_state.trainer
     assert t.config.dataset == "xor" and t.config.noise == 0.2
     assert t.config.features == ("x1", "x2")
+
+
+def test_dark_theme_gives_dark_charts():
+    from streamlit import config
+
+    before = config.get_option("theme.base")
+    config.set_option("theme.base", "dark")
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        bg = chart(at, "Decision boundary")["layout"]["template"]["layout"]["paper_bgcolor"]
+    finally:
+        config.set_option("theme.base", before)
+    assert bg == pio.templates["plotly_dark"].layout.paper_bgcolor
+    light = chart(AppTest.from_file(APP, default_timeout=60).run(), "Decision boundary")
+    assert light["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
