@@ -163,8 +163,9 @@ def test_nan_in_matrix_does_not_break_range():
 
 
 def test_shared_scale_uses_global_max():
-    fig = F.matrix_heatmaps({"W1": np.array([[1.0]]), "W2": np.array([[-5.0, 2.0]])},
-                            shared_scale=True)
+    fig = F.matrix_heatmaps(
+        {"W1": np.array([[1.0]]), "W2": np.array([[-5.0, 2.0]])}, shared_scale=True
+    )
     assert [t.zmax for t in heatmaps(fig)] == [5.0, 5.0]
 
 
@@ -610,8 +611,7 @@ def timing_report(repeats: int = 50) -> None:
         "gradient_norms (1000 epochs)": lambda: F.gradient_norms(history),
         "gradient_heatmaps": lambda: F.gradient_heatmaps(grads),
         "cost_curve (1000 epochs)": lambda: F.cost_curve(history),
-        "network_graph": lambda: F.network_graph(sizes, params, biases=params,
-                                                 activations=acts),
+        "network_graph": lambda: F.network_graph(sizes, params, biases=params, activations=acts),
         "network_graph + node maps": lambda: F.network_graph(
             sizes, params, biases=params, activations=acts, node_maps=maps
         ),
