@@ -468,7 +468,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 discretize=s.discretize,
                 point_size=views.point_error(frame) if s.point_error else None,
                 template=tpl,
-                height=460,
+                height=540,
             )
             interactive = not key and not s.playing
             event = show(fig, key + "boundary", select=interactive, live=live_now)
@@ -479,7 +479,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     with right:
         show(
             figures.cost_curve(
-                frame.history, log_y=s.log_cost, title="Cost", template=tpl, height=460
+                frame.history, log_y=s.log_cost, title="Cost", template=tpl, height=540
             ),
             key + "cost",
             live=live_now,
@@ -660,37 +660,43 @@ def equations_view() -> None:
     active = set(current.equation_keys) if current else set()
     produced = staged.produced() if current else {}
     layer = current.layer if current else None
+    eqs = notes.equations(t)
+    if current:  # the stage just run, under the button: its equations and the numbers made
+        with st.container(border=True):
+            st.markdown(f"**▶ {current.title}**")
+            for eq in eqs:
+                if eq.key in active:
+                    st.latex(eq.latex)
+                    for name in eq.names:
+                        if name in produced:
+                            st.latex(notes.matrix_view(name, produced[name]).display)
     params, grads = t.params, t.grads
+    touched = (layer,) if layer else tuple(range(1, t.L + 1)) if current else ()
     show(
         figures.network_graph(
             t.layer_sizes,
             views.matrices(params, grads, t.alpha, "W"),
             biases=views.biases(params, grads, t.alpha, "W"),
             activations=t.config.activations,
-            title="The network" + (f": this stage works on layer {layer}" if layer else ""),
+            title="The network"
+            + (f": this stage works on layer {layer}" if layer else "")
+            + (": this stage updates every layer" if current and not layer else ""),
             template=template(),
             height=380,
+            highlight=touched,
         ),
         "eq_network",
     )
-    with st.container():
-        section = None
-        for eq in notes.equations(t):
-            if eq.section != section:
-                section = eq.section
-                st.subheader(section)
-            if eq.key in active:
-                with st.container(border=True):
-                    st.markdown(f"**▶ {current.title}**")
-                    st.latex(eq.latex)
-                    for name in eq.names:
-                        if name in produced:
-                            st.latex(notes.matrix_view(name, produced[name]).display)
-            else:
-                st.latex(eq.latex)
-                with st.expander("values", expanded=False):
-                    for view in eq.values.values():
-                        st.latex(view.display)
+    section = None
+    for eq in eqs:  # all the notes' lines; the current stage's framed
+        if eq.section != section:
+            section = eq.section
+            st.subheader(section)
+        with st.container(border=eq.key in active):
+            st.latex(eq.latex)
+            with st.expander("values", expanded=False):
+                for view in eq.values.values():
+                    st.latex(view.display)
     left, right = st.columns(2)
     with left:
         st.subheader("Shape ledger")
@@ -929,8 +935,13 @@ def present_style() -> None:
         "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl']"
         "{display: none !important;}"
         "html {font-size: 22px;}"
-        "[data-testid='stMetricValue'] {font-size: 3rem;}"
-        ".block-container {max-width: 100%; padding: 1.5rem 2rem;}"
+        # Streamlit draws labels, buttons and captions at 0.875rem: 19 px is too small for
+        # the back of a room.
+        ".stApp p, .stApp label, .stApp button, .stApp li, .stApp [data-baseweb='select'] *"
+        "{font-size: 1.1rem;}"
+        "[data-testid='stMetricValue'], [data-testid='stMetricValue'] p {font-size: 2.6rem;}"
+        ".stApp h1 {font-size: 2.2rem; padding: 0 0 0.5rem 0;}"
+        ".block-container {max-width: 100%; padding: 1rem 2rem;}"
         "</style>"
     )
 
@@ -952,11 +963,12 @@ def main() -> None:
     if s.present:
         present_style()
     st.title("Backprop Playground")
-    st.caption(
-        "A network with hidden layers f1, f2, … and a sigmoid output learns by the notes' "
-        "backpropagation: dZ3 = A3 − Y, dW3 = 1/m·dZ3·A2ᵀ, dZ2 = W3ᵀ·dZ3 ∗ f2′(Z2), … "
-        "and W = W − α·dW, on the whole training set each epoch."
-    )
+    if not s.present:  # a presenter's screen keeps its height for the charts
+        st.caption(
+            "A network with hidden layers f1, f2, … and a sigmoid output learns by the notes' "
+            "backpropagation: dZ3 = A3 − Y, dW3 = 1/m·dZ3·A2ᵀ, dZ2 = W3ᵀ·dZ3 ∗ f2′(Z2), … "
+            "and W = W − α·dW, on the whole training set each epoch."
+        )
     for p in s.problems:
         st.warning(f"Ignored a setting in the link: {p}")
     preset_box()

@@ -290,6 +290,10 @@ def point_sizes(values: ArrayLike, lo: float = 6.0, hi: float = 20.0) -> NDArray
     return lo + (hi - lo) * (v / top)
 
 
+_LEGEND_PX = 64  # two legend rows under the decision boundary, at a presenter's font too
+_DEFAULT_HEIGHT = 450  # Plotly's own height for a figure that sets none
+
+
 def decision_boundary(
     xs: ArrayLike,
     ys: ArrayLike,
@@ -354,11 +358,19 @@ def decision_boundary(
         "zmax": 1.0,
         "colorscale": _class_scale(tone),
         "showscale": not discretize,
+        # A horizontal colour bar under the plot: beside it, it would take a fifth of a
+        # narrow column's width from the square plot.
         "colorbar": {
             "title": {"text": "P(class 1)", "side": "right"},
             "tickvals": [0, 0.5, 1],
-            "len": 0.8,
-            "thickness": 16,
+            "orientation": "h",
+            "len": 0.6,
+            "thickness": 12,
+            "x": 0.5,
+            "xanchor": "center",
+            "yref": "container",  # in px from the bottom: just above the legend
+            "y": _LEGEND_PX / (height or _DEFAULT_HEIGHT),
+            "yanchor": "bottom",
         },
         "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>"
         + ("class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}")
@@ -438,14 +450,16 @@ def decision_boundary(
             "showgrid": False,
             "zeroline": False,
         },
-        "legend": {  # under the plot: above it, a wrapped legend runs into the title
+        "legend": {  # at the bottom: above the plot, a wrapped legend runs into the title
             "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": -0.24,
-            "yanchor": "top",
+            "x": 0.5,
+            "xanchor": "center",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
         },
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 120},
+        # bottom, upwards: legend, colour bar, x axis
+        "margin": {"l": 60, "r": 20, "t": 60, "b": _LEGEND_PX + 100},
     }
     return _figure(data, layout, template, title, height)
 
@@ -783,6 +797,19 @@ def _log_axis(title: str, series: Sequence[NDArray[np.float64]]) -> dict[str, An
     return axis
 
 
+def _epoch_axis(epochs: Sequence[NDArray[np.float64]], **extra: Any) -> dict[str, Any]:
+    """An x axis of whole epochs: while the runs are short (up to 10 epochs) one tick per
+    epoch, so Plotly never labels fractions such as 0.2 or 0.4; later its own integer ticks."""
+    last = max((float(np.nanmax(e)) for e in epochs if np.size(e)), default=0.0)
+    axis: dict[str, Any] = {"title": _axis_title("epoch"), "rangemode": "tozero",
+                            "tickformat": ",d", **extra}  # fmt: skip
+    if last <= 10:
+        axis.update(tick0=0, dtick=1)
+    if last < 1:  # epoch 0 alone: a marker, not at the very edge
+        axis["range"] = [-0.1, 1.0]
+    return axis
+
+
 def gradient_norms(
     history: pd.DataFrame,
     *,
@@ -832,7 +859,7 @@ def gradient_norms(
                 )
             )
     layout = {
-        "xaxis": {"title": _axis_title("epoch"), "rangemode": "tozero"},
+        "xaxis": _epoch_axis([epoch]),
         "yaxis": _log_axis("norm (log scale)", [t["y"] for t in data]),
         "hovermode": "x unified",
         "legend": {"x": 1.01, "xanchor": "left", "y": 1.0},
@@ -899,7 +926,7 @@ def cost_curve(
         yaxis = _log_axis("Cost (log scale)", [t["y"] for t in data if "yaxis" not in t])
     yaxis["ticklabelstandoff"] = 8  # clear of the x axis' first label in the corner
     layout = {
-        "xaxis": {"title": _axis_title("epoch"), "rangemode": "tozero"},
+        "xaxis": _epoch_axis([epoch]),
         "yaxis": yaxis,
         "yaxis2": {
             "title": _axis_title("Accuracy"),
@@ -973,6 +1000,7 @@ def network_graph(
     template: str = "plotly_white",
     height: int | None = 520,
     width_hint: int = 1000,
+    highlight: Sequence[int] = (),
 ) -> go.Figure:
     """The network drawn as in TensorFlow Playground.
 
@@ -992,6 +1020,8 @@ def network_graph(
         nodes would be under 25 px apart (over ~15 units in the tallest layer at height 520).
     activations : names of f1..f(L-1) for the layer labels.
     width_hint : expected figure width in px, used only to keep node maps roughly square.
+    highlight : layers k (1..L) to shade behind: the band from layer k-1 to layer k, i.e. the
+        weights Wk, Bk and the units of layer k (what one stage of an epoch works on).
 
     Edge hover points sit on each edge at a fraction that depends on the source unit
     (0.3..0.7 of the way), so no two coincide even where edges cross.
@@ -1253,7 +1283,27 @@ def network_graph(
     ]
     if title is None:
         title = f"Network · edge colour = sign of {kind}, width = |{kind}|"
+    if any(not 1 <= k <= L for k in highlight):
+        raise ValueError(f"highlight names layers 1..{L}, got {list(highlight)}")
+    band = _LAYER_COLORS[tone][0]
+    shapes = [
+        {
+            "type": "rect",
+            "layer": "below",
+            "xref": "x",
+            "yref": "paper",
+            "x0": k - 1 + 0.15,  # clear of layer k-1's nodes: only its outgoing edges
+            "x1": k + 0.3,
+            "y0": 0.0,
+            "y1": 1.0,
+            "fillcolor": band,
+            "opacity": 0.14,
+            "line": {"color": band, "width": 2},
+        }
+        for k in sorted(set(highlight))
+    ]
     layout = {
+        "shapes": shapes,
         "xaxis": {"visible": False, "range": [-0.45, L + 0.45], "fixedrange": True},
         "yaxis": {
             "visible": False,
@@ -1778,12 +1828,13 @@ def compare_runs(
                 "hovertemplate": f"{label}<br>epoch %{{x}}<br>‖dW{k}‖ %{{y:.3g}}<extra></extra>",
             })  # fmt: skip
             k += 1
+    epochs = [_column(h, "epoch") for h in (history_a, history_b)]
     layout = {
-        "xaxis": {"domain": [0.0, 0.44], "title": _axis_title("epoch"), "anchor": "y"},
+        "xaxis": _epoch_axis(epochs, domain=[0.0, 0.44], anchor="y"),
         "yaxis": {"title": _axis_title("Cost"), "anchor": "x", "rangemode": "tozero"},
-        "xaxis2": {"domain": [0.56, 1.0], "title": _axis_title("epoch"), "anchor": "y2"},
-        "yaxis2": {"title": _axis_title("‖dWk‖"), "anchor": "x2", "type": "log",
-                   "exponentformat": "power"},
+        "xaxis2": _epoch_axis(epochs, domain=[0.56, 1.0], anchor="y2"),
+        "yaxis2": {**_log_axis("‖dWk‖", [t["y"] for t in data if t["yaxis"] == "y2"]),
+                   "anchor": "x2"},
         "legend": {"orientation": "h", "y": -0.22, "x": 0.0, "font": {"size": FONT_SIZE - 2}},
         "margin": {"l": 70, "r": 30, "t": 70, "b": 130},
     }  # fmt: skip

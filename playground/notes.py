@@ -234,13 +234,15 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
 
     # Cost (the trainer's training cost, with the L2 penalty when there is one).
     AL = f"A{L}"
-    formula = r"J = -\frac{1}{m}\sum_{i=1}^{m}\left[y_i\log a_i + (1 - y_i)\log(1 - a_i)\right]"
-    if l2:
-        formula += r" + \frac{\lambda}{2m}\sum_{k}\lVert W_k\rVert^{2}"
-    latex = (
-        rf"{formula} = {num_tex(arrays['J'].item(), 4)} \qquad m = {m},\ "
-        rf"a_i \text{{ in }} {s(AL)},\ y_i \text{{ in }} {s('Y')}{lam}"
-    )
+    data_term = r"-\frac{1}{m}\sum_{i=1}^{m}\left[y_i\log a_i + (1 - y_i)\log(1 - a_i)\right]"
+    penalty = r" + \frac{\lambda}{2m}\sum_{k}\lVert W_k\rVert^{2}" if l2 else ""
+    formula = "J = " + data_term + penalty
+    # One line per part: on one line, the formula and what its letters stand for run past the
+    # right edge of a laptop's page.
+    lines = [rf"J = {data_term}", penalty] if l2 else [formula]
+    lines[-1] += rf" = {num_tex(arrays['J'].item(), 4)}"
+    lines.append(rf"m = {m},\ a_i \text{{ in }} {s(AL)},\ y_i \text{{ in }} {s('Y')}{lam}")
+    latex = r"\begin{gathered} " + r" \\ ".join(lines) + r" \end{gathered}"
     add("cost", SECTIONS[1], formula, latex, ("J",), L, (AL, "Y"))
 
     # Complete Back Propagation, k = L..1.

@@ -112,7 +112,7 @@ def test_alpha_and_cost_values_are_current():
     trainer.alpha = 0.125
     eqs = by_key(notes.equations(trainer))
     J = trainer.last["train_cost"]
-    assert rf"= {J:.4g} \qquad m = 200" in eqs["cost"].latex
+    assert rf"= {J:.4g} \\ m = 200" in eqs["cost"].latex
     assert eqs["cost"].values["J"].latex == f"{J:.4g}" and eqs["cost"].values["J"].shape == ()
     assert all(r"\alpha = 0.125" in eqs[f"update-{p}{k}"].latex for k in (1, 2, 3) for p in "WB")
 

@@ -13,7 +13,6 @@ rather than imported from another test module).
 from __future__ import annotations
 
 import re
-import warnings
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -240,9 +239,7 @@ def test_equations_show_live_shapes_and_step_through_one_epoch(
     page.get_by_role("heading", name="Backprop Playground").scroll_into_view_if_needed()
     assert screenshot(page, "mode-equations-1280x720").stat().st_size > 0
     overflowing = page.locator(".katex-display").evaluate_all(_KATEX_OVERFLOW_JS)
-    if overflowing:  # readable only by scrolling sideways: say so without failing
-        print("formulas wider than the page at 1280 px:", overflowing)
-        warnings.warn(f"formulas wider than the page at 1280 px: {overflowing}", stacklevel=1)
+    assert not overflowing, f"formulas wider than the page at 1280 px: {overflowing}"
     expect(stage_boxes(page)).to_have_count(0)  # nothing highlighted before the first stage
 
     # Step through the epoch stage by stage: each press runs one stage and highlights it.
@@ -259,14 +256,23 @@ def test_equations_show_live_shapes_and_step_through_one_epoch(
             expect(page.locator(".gtitle").first).to_have_text(
                 f"The network: this stage works on layer {layer}"
             )
-        if title.startswith("Backward, layer 3"):  # dZ3, dW3, dB3 boxed, with their values
-            expect(boxes).to_have_count(3)
+        # One box, right under the button (on screen without scrolling): the stage's lines.
+        expect(boxes).to_have_count(1)
+        assert boxes.first.bounding_box()["y"] < 720, boxes.first.bounding_box()
+        if title.startswith("Backward, layer 3"):  # dZ3, dW3, dB3 with their values
             expect_formula(boxes.first, "dZ3(1×150)=A3(1×150)−Y(1×150)")
-            expect_formula(boxes.nth(1), "dW3(1×5)=", "dZ3(1×150)⋅A2T(150×5)")
-            expect_formula(boxes.nth(1), "dW3(1×5):∥dW3∥=")  # its values, summed up
-            boxes.first.scroll_into_view_if_needed()
+            expect_formula(boxes.first, "dW3(1×5)=", "dZ3(1×150)⋅A2T(150×5)")
+            expect_formula(boxes.first, "dW3(1×5):∥dW3∥=")  # its values, summed up
+            expect_formula(boxes.first, "dB3(1×1)=")
+            expect(page.locator(".gtitle").first).to_have_text(
+                "The network: this stage works on layer 3"
+            )
             assert screenshot(page, "mode-equations-stage-backward-1280x720").stat().st_size > 0
-    expect(stage_boxes(page)).to_have_count(6)  # the update: W3, B3, W2, B2, W1, B1
+    expect(page.locator(".gtitle").first).to_have_text(
+        "The network: this stage updates every layer"
+    )
+    for p in ("W3", "B3", "W2", "B2", "W1", "B1"):  # the update: all six lines in the box
+        expect_formula(stage_boxes(page).first, f"{p}(", f"={p}(")
     expect_clean(page)
 
     choose_mode(page, "Train", wait_idle)
