@@ -854,7 +854,7 @@ def compare_view() -> None:
                     d.Y_test,
                     title=label,
                     template=tpl,
-                    height=420,
+                    height=500,
                 ),
                 key,
             )
@@ -891,7 +891,8 @@ def sweep_view() -> None:
         disabled=cells == 0 or cells > sweep.MAX_CELLS,
     ):
         bar = st.progress(0.0, text="Starting workers…")
-        stop_col.button("Cancel", key="sw_cancel")  # a click reruns the page, ending this run
+        cancel = stop_col.empty()  # a click reruns the page, which ends this run
+        cancel.button("Cancel", key="sw_cancel")
 
         def progress(done: int, total: int) -> None:
             bar.progress(done / total, text=f"{done} of {total} trained")
@@ -907,6 +908,7 @@ def sweep_view() -> None:
         except ValueError as err:
             st.error(str(err))
         bar.empty()
+        cancel.empty()  # nothing left to cancel
     if cells > sweep.MAX_CELLS:
         st.warning(f"{cells} cells: choose at most {sweep.MAX_CELLS}.")
     result = s.get("sweep_result")

@@ -1537,7 +1537,7 @@ def lr_preview_figure(
     log_y: bool | None = None,
     title: str | None = "Cost after one step of size α along −dθ",
     template: str = "plotly_white",
-    height: int | None = 400,
+    height: int | None = 460,
 ) -> go.Figure:
     """``J(θ − α·dθ)`` against ``α`` on a log axis (``checks.lr_preview`` gives the numbers).
 
@@ -1622,16 +1622,20 @@ def lr_preview_figure(
             "xref": "x",
             "yref": "paper",
             "line": {"color": _NEUTRAL[tone], "width": 2},
-            "label": {  # at the bottom: the curve starts at the top, at the current cost
-                "text": f"α = {alpha:g}",
-                "textposition": "start",
-                "textangle": 0,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": FONT_SIZE},
-            },
         }
     ]
+    annotations.append(  # over the plot, where no curve or point can run into it
+        {
+            "text": f"α = {alpha:g}",
+            "x": math.log10(float(alpha)),
+            "xref": "x",
+            "y": 1.0,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": FONT_SIZE},
+        }
+    )
     if math.isfinite(current_cost):
         shapes.append(
             {
@@ -1643,12 +1647,9 @@ def lr_preview_figure(
                 "xref": "paper",
                 "yref": "y",
                 "line": {"color": _NEUTRAL[tone], "width": 2, "dash": "dot"},
-                "label": {
-                    "text": f"now: J(θ) = {current_cost:.4g}",
-                    "textposition": "start",
-                    "yanchor": "bottom",
-                    "font": {"size": FONT_SIZE},
-                },
+                # named in the legend: a label on the line would sit on the flat curve
+                "name": f"now: J(θ) = {current_cost:.4g}",
+                "showlegend": True,
             }
         )
     decades = math.log10(float(a.max()) / float(a.min()))
@@ -1673,14 +1674,15 @@ def lr_preview_figure(
         "shapes": shapes,
         "annotations": annotations,
         "hovermode": "closest",
-        "legend": {
+        "legend": {  # at the bottom, under the axis title: the chosen α is labelled on top
             "orientation": "h",
-            "x": 1.0,
-            "xanchor": "right",
-            "y": 1.02,
+            "x": 0.0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0.0,
             "yanchor": "bottom",
         },
-        "margin": {"l": 80, "r": 30, "t": 90, "b": 60},
+        "margin": {"l": 80, "r": 30, "t": 80, "b": 120},
     }
     return _figure(data, layout, template, title, height)
 

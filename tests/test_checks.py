@@ -516,20 +516,23 @@ def test_lr_preview_figure_as_data():
     assert fig.layout.xaxis.type == "log"
     assert fig.layout.title.text == "Cost after one step of size α along −dθ"
     marker, current = fig.layout.shapes
-    assert marker.x0 == marker.x1 == 0.3 and marker.label.text == "α = 0.3"
+    assert marker.x0 == marker.x1 == 0.3
+    label = next(a for a in fig.layout.annotations if a.text == "α = 0.3")
+    assert label.x == pytest.approx(math.log10(0.3)) and label.yref == "paper"
     assert current.y0 == current.y1 == 0.69 and current.yref == "y"
+    assert current.name == "now: J(θ) = 0.69" and current.showlegend
     star = next(t for t in fig.data if t.marker.symbol == "star")
     assert list(star.x) == [alphas[4]] and list(star.y) == [0.4]
     crosses = next(t for t in fig.data if t.name.startswith("diverges"))
     np.testing.assert_array_equal(crosses.x, alphas[5:])
-    (note,) = fig.layout.annotations
+    note, _ = fig.layout.annotations
     assert note.text == "diverges" and note.x == pytest.approx(math.log10(alphas[5]))
 
 
 def test_lr_preview_figure_all_finite_and_log_cost_axis():
     alphas = np.logspace(-4, 2, 5)
     fig = F.lr_preview_figure(alphas, [0.7, 0.6, 0.3, 5.0, 900.0], 1.0, 0.7)
-    assert not fig.layout.annotations
+    assert [a.text for a in fig.layout.annotations] == ["α = 1"]  # no "diverges" note
     assert not any(t.name.startswith("diverges") for t in fig.data)
     assert fig.layout.yaxis.type == "log"  # costs spanning over 100x
     flat = F.lr_preview_figure(alphas, [0.7, 0.6, 0.3, 0.5, 0.9], 1.0, 0.7)

@@ -442,6 +442,7 @@ def test_sweep_small_grid_shows_progress_then_heatmap(page: Page, wait_idle, scr
     expect(progress).to_have_text(re.compile(r"Starting workers…|[0-4] of 4 trained"))
     wait_idle(page, timeout_ms=60_000)
     expect(progress).to_have_count(0)
+    expect(page.locator(".st-key-sw_cancel")).to_have_count(0)  # gone with the finished run
     shown = page.evaluate("() => window.__progressTexts")
     assert shown[0] == "Starting workers…", shown
     assert any(re.fullmatch(r"[1-4] of 4 trained", t) for t in shown), shown
