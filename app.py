@@ -35,12 +35,14 @@ VIEWS = ("Network", "Weights", "Gradients")
 MODES = ("Train", "Equations", "Checks", "Replay", "Compare", "Sweep")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+LIVE_CONFIG = {**PLOT_CONFIG, "responsive": True}  # st.plotly_chart resizes its own charts
 # Play's clock: the browser asks for the next frame once it has drawn the last one.
 WEB = Path(__file__).parent / "playground" / "web"
 frame_clock = st.components.v2.component(
     "backprop_playground.frame_clock", js=(WEB / "frame_clock.js").read_text()
 )
-# Play's charts: redrawn in place by Plotly.react (st.plotly_chart mounts a new chart per figure).
+# The charts that change on every Step and frame, redrawn in place by Plotly.react
+# (st.plotly_chart mounts a new chart for every new figure and draws it twice).
 live_chart = st.components.v2.component(
     "backprop_playground.live_chart",
     js=(WEB / "live_chart.js").read_text(),
@@ -327,8 +329,12 @@ def show(fig, key: str, select: bool = False, live: bool = False):
             fig.update_layout(height=int(fig.layout.height * 1.25))
     if live:
         spec = pio.to_json(fig, validate=False)
-        live_chart(key="live_" + key, data={"spec": spec, "config": PLOT_CONFIG})
-        return None
+        result = live_chart(
+            key="live_" + key,
+            data={"spec": spec, "config": LIVE_CONFIG, "select": select},
+            on_selection_change=lambda: None,  # a click on a point reruns, as on_select does
+        )
+        return {"selection": result.selection} if select and result.selection else None
     if select:
         return st.plotly_chart(
             fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
@@ -450,7 +456,8 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     m[4].metric("Test accuracy", f"{row['test_acc']:.1%}")
 
     tpl = template()
-    live_now = s.playing and not key  # Play's frames: charts redrawn in place
+    live_now = s.playing and not key  # Play's frames: every chart redrawn in place
+    in_place = not key  # the boundary and the cost change with every Step too
     left, right = st.columns([1, 1])
     d = t.data
     with left:
@@ -471,7 +478,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 height=540,
             )
             interactive = not key and not s.playing
-            event = show(fig, key + "boundary", select=interactive, live=live_now)
+            event = show(fig, key + "boundary", select=interactive, live=in_place)
             if interactive:
                 point_contribution(t, event)
         else:
@@ -482,7 +489,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 frame.history, log_y=s.log_cost, title="Cost", template=tpl, height=540
             ),
             key + "cost",
-            live=live_now,
+            live=in_place,
         )
 
     c1, c2 = st.columns([2, 3])

@@ -126,7 +126,7 @@ _EPOCH_LOG_JS = """
 _DRAWN_JS = """
 () => document.querySelector('[data-testid="stSkeleton"]') === null
   && window.__readEpoch() !== null
-  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"], [class*="st-key-live_"]')].every(
        (chart) => chart.offsetParent === null || chart.querySelector(".main-svg") !== null)
 """
 _CLICK_JS = """

@@ -17,7 +17,13 @@ def metric(at, label):
 
 
 def charts(at):
-    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    """Every chart's figure by element id: st.plotly_chart's, and those of the charts that the
+    page redraws in place (the live_chart component, whose data holds the figure's JSON)."""
+    out = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    for c in at.get("bidi_component"):
+        if c.proto.component_name.endswith("live_chart"):
+            out[c.proto.id] = json.loads(json.loads(c.proto.json)["spec"])
+    return out
 
 
 def chart(at, title_part):
@@ -65,7 +71,8 @@ def test_first_page(at):
     assert float(metric(at, "Cost")) > 0.3
     for label in ("Test cost", "Train accuracy", "Test accuracy"):
         assert metric(at, label)
-    assert len(at.get("plotly_chart")) == 3  # boundary, cost, network
+    titles = sorted(spec["layout"]["title"]["text"] for spec in charts(at).values())
+    assert titles == ["Cost", "Decision boundary", "The network: W (weights)"]
     assert at.session_state.trainer.config.hidden == (4, 4)
 
 
@@ -267,7 +274,7 @@ def test_replay_shows_an_earlier_epoch(at):
     assert float(metric(at, "Cost")) == pytest.approx(
         t.history.set_index("epoch").loc[50, "train_cost"], abs=1e-4
     )
-    assert len(at.get("plotly_chart")) == 3
+    assert len(charts(at)) == 3
 
 
 @pytest.mark.parametrize("slug", ["vanishing-sigmoid", "zero-init", "overfitting-noise"])

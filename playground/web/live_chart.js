@@ -1,32 +1,59 @@
-// A Plotly chart that stays on the page while Play runs and redraws in place.
+// A Plotly chart that stays on the page and redraws in place.
 //
-// st.plotly_chart mounts a new chart for every new figure (Plotly.newPlot, then a second draw
-// to fit the width); at several frames a second that is most of the browser's work. While
-// playing, the app sends each live figure here instead ({spec: the figure's JSON, config}),
-// and this keeps one graph div per chart and hands every new figure to Plotly.react, which
-// updates the drawing in place. Plotly comes from the page (window.Plotly, loaded by
-// Streamlit's own charts, which the page shows before anyone can press Play).
+// st.plotly_chart mounts a new chart for every new figure: on each rerun Plotly draws the
+// figure into the old chart, then the old chart is removed and the figure drawn again, from
+// scratch, into a new one. For the charts that change on every Step and every frame of Play
+// that is most of the browser's work. The app sends those figures here instead ({spec: the
+// figure's JSON, config, select}), and this keeps one graph div per chart and hands every new
+// figure to Plotly.react, which updates the drawing in place. Plotly comes from the page
+// (window.Plotly, loaded by Streamlit's own charts: the page always shows one beside these).
+//
+// With data.select, a click on a training point (a trace named "train class ...") is reported
+// as the state value "selection", {points: [{x, y}]}, as st.plotly_chart reports a selection;
+// a double click clears it.
 const WAIT_MS = 50;
 const GIVE_UP_MS = 20000;
 
-function draw(host, data) {
+function graphDiv(host) {
   let gd = host.querySelector(":scope > .live-chart");
   if (gd === null) {
     gd = document.createElement("div");
     gd.className = "live-chart";
     host.appendChild(gd);
   }
-  const figure = JSON.parse(data.spec);
-  return window.Plotly.react(gd, figure.data, figure.layout, data.config);
+  return gd;
 }
 
-export default function ({ data, parentElement }) {
+function listen(gd) {
+  // Once per graph div; the handlers read the latest render's callback from gd.
+  if (gd.dataset.listening === "1") return;
+  gd.dataset.listening = "1";
+  gd.on("plotly_click", (event) => {
+    const point = event && event.points && event.points[0];
+    if (!gd.reportSelection || !point || !String(point.data.name).startsWith("train class")) {
+      return;
+    }
+    gd.reportSelection({ points: [{ x: point.x, y: point.y }] });
+  });
+  gd.on("plotly_doubleclick", () => {
+    if (gd.reportSelection) gd.reportSelection({ points: [] });
+  });
+}
+
+function draw(host, data, setStateValue) {
+  const gd = graphDiv(host);
+  const figure = JSON.parse(data.spec);
+  gd.reportSelection = data.select ? (value) => setStateValue("selection", value) : null;
+  return window.Plotly.react(gd, figure.data, figure.layout, data.config).then(() => listen(gd));
+}
+
+export default function ({ data, parentElement, setStateValue }) {
   let cancelled = false;
   const started = performance.now();
   const attempt = () => {
     if (cancelled) return;
     if (window.Plotly !== undefined) {
-      draw(parentElement, data);
+      draw(parentElement, data, setStateValue);
     } else if (performance.now() - started < GIVE_UP_MS) {
       setTimeout(attempt, WAIT_MS);
     }

@@ -96,7 +96,7 @@ _MARK_RUNS_SEEN_JS = "() => { window.__stRunsSeen = window.__stRunsFinished; }"
 # placeholders (stSkeleton) for about a second, and Plotly draws its SVG later still.
 _RENDERED_JS = """
 () => document.querySelector('[data-testid="stSkeleton"]') === null
-  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"], [class*="st-key-live_"]')].every(
        (chart) => chart.offsetParent === null || chart.querySelector(".main-svg") !== null)
 """
 

@@ -17,7 +17,9 @@ import warnings
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-CHART = '[data-testid="stPlotlyChart"]'
+# A chart: Streamlit's Plotly element, or a chart the page redraws in place (the live_chart
+# component's graph div: the decision boundary and the cost always, every chart while playing).
+CHART = '[data-testid="stPlotlyChart"], .live-chart'
 EXCEPTION = '[data-testid="stException"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 VIEWS = ("Network", "Weights", "Gradients")
@@ -208,6 +210,45 @@ def test_step_and_its_shortcut_advance_the_epoch(page: Page, wait_idle) -> None:
     expect_clean(page)
 
 
+def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) -> None:
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 1)
+    hint = page.get_by_text("Click a training point to see its own contribution")
+    expect(hint).to_be_visible()
+    boundary = page.locator(".st-key-live_boundary .live-chart")
+    # The boundary's scatter traces: train class 0, train class 1, then the test points.
+    point = boundary.locator(".scatterlayer .trace").first.locator("path.point").nth(5)
+    point.scroll_into_view_if_needed()  # a mouse click lands only inside the viewport
+    box = point.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_idle(page)
+    share = page.get_by_text(re.compile(r"^Training point \d+ at \(-?\d+\.\d\d, -?\d+\.\d\d\), "
+                                        r"label y = 0: the network says a3 = "))  # fmt: skip
+    expect(share).to_be_visible()
+    expect(hint).to_have_count(0)
+    summed = page.get_by_text("Summed over all 200 training points these shares make")
+    expect(summed).to_be_visible()
+    shown = share.inner_text()
+
+    # The choice stays through a Step: the same point's share at the new epoch.
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 2)
+    expect(share).to_be_visible()
+    assert share.inner_text().split(":")[0] == shown.split(":")[0]
+    assert share.inner_text() != shown  # its output and error moved with the step
+
+    # A double click in a corner of the plot, away from the points, clears it.
+    area = boundary.locator(".nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    assert box is not None
+    page.mouse.dblclick(box["x"] + 6, box["y"] + 6)
+    wait_idle(page)
+    expect(hint).to_be_visible()
+    expect_clean(page)
+
+
 PAUSE_TIMEOUT_MS = 15_000
 PAUSE_SLOW_S = 2.0
 
@@ -245,7 +286,9 @@ def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) 
     page.wait_for_timeout(2_000)
     assert epoch(page) == stopped  # stopped for good: nothing trains once Pause has shown
     expect(play).to_contain_text("Play")
-    expect(live).to_have_count(0)  # paused: the interactive charts are back
+    # Paused: the boundary and the cost stay where they are; the network is Streamlit's again.
+    expect(live).to_have_count(2)
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1)
     expect(page.locator(CHART)).to_have_count(3)
     expect_clean(page)
     if latency > PAUSE_SLOW_S:  # not "at once": say so without failing (the machine may be busy)

@@ -19,7 +19,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from playground import presets
 
-CHART = '[data-testid="stPlotlyChart"]'
+# Streamlit's Plotly charts and those redrawn in place (Train's boundary and cost).
+CHART = '[data-testid="stPlotlyChart"], .live-chart'
 EXCEPTION = '[data-testid="stException"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 PROGRESS = '[data-testid="stProgress"]'
@@ -498,7 +499,7 @@ def test_presentation_mode_hides_controls_and_enlarges_type(
     value = metric(page, "Epoch")
     px = float(value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert px >= 40, f"metric values are {px}px in presentation mode"
-    titles = page.locator(f"{CHART} .main-svg .g-gtitle .gtitle")
+    titles = page.locator(CHART).locator(".main-svg .g-gtitle .gtitle")
     expect(titles.first).to_be_visible()
     sizes = titles.evaluate_all("ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))")
     assert sizes and min(sizes) >= 24, f"chart titles {sizes} px in presentation mode"

@@ -22,7 +22,7 @@ EXCEPTION = '[data-testid="stException"]'
 DRAWN_JS = """
 () => document.querySelector('[data-testid="stSkeleton"]') === null
   && document.querySelectorAll('[data-testid="stMetric"]').length > 0
-  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"], [class*="st-key-live_"]')].every(
        (chart) => chart.offsetParent === null || chart.querySelector(".main-svg") !== null)
 """
 LINK = "?data=xor&hidden=6,3"
