@@ -17,11 +17,18 @@ import warnings
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-# A chart: Streamlit's Plotly element, or a chart the page redraws in place (the live_chart
-# component's graph div: the decision boundary and the cost always, every chart while playing).
-CHART = '[data-testid="stPlotlyChart"], .live-chart'
-EXCEPTION = '[data-testid="stException"]'
-SIDEBAR = '[data-testid="stSidebar"]'
+from tests.browser.pages import (
+    CHART,
+    SIDEBAR,
+    chart_titles,
+    choose_option,
+    choose_segment,
+    click_key,
+    expect_clean,
+    expect_epoch,
+    metric,
+)
+
 VIEWS = ("Network", "Weights", "Gradients")
 # Chart titles Plotly draws (``.gtitle``), in page order, for each detail view.
 TITLES = {
@@ -42,16 +49,6 @@ BAD_CSV = "x1,x2,label\n0.1,0.2,0\n0.3,-0.4,1\n-0.5,0.6,2\n0.7,0.8,1\n"
 # --- helpers: what a person reads and does ----------------------------------------------------
 
 
-def metric(page: Page, label: str) -> Locator:
-    """The value of the metric called ``label`` (exactly: "Cost" is not "Test cost")."""
-    name = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{label}$"))
-    return (
-        page.locator('[data-testid="stMetric"]')
-        .filter(has=name)
-        .locator('[data-testid="stMetricValue"]')
-    )
-
-
 def number(locator: Locator) -> float:
     text = locator.inner_text().strip().replace(",", "").rstrip("%")
     return float(text)
@@ -59,42 +56,6 @@ def number(locator: Locator) -> float:
 
 def epoch(page: Page) -> int:
     return int(number(metric(page, "Epoch")))
-
-
-def expect_epoch(page: Page, value: int, timeout: float = 15_000) -> None:
-    expect(metric(page, "Epoch")).to_have_text(f"{value:,}", timeout=timeout)
-
-
-def click_key(page: Page, key: str, wait_idle) -> None:
-    """Click the button of the widget with key ``key`` and wait for the rerun."""
-    page.locator(f".st-key-{key} button").click()
-    wait_idle(page)
-
-
-def choose_segment(page: Page, key: str, name: str, wait_idle) -> None:
-    """Pick ``name`` in the segmented control with key ``key``."""
-    option = page.locator(f".st-key-{key}").get_by_role("radio", name=name, exact=True)
-    option.click()
-    expect(option).to_have_attribute("aria-checked", "true")
-    wait_idle(page)
-
-
-def choose_option(page: Page, key: str, name: str, wait_idle) -> None:
-    """Open the selectbox with key ``key`` and click the option ``name``."""
-    page.locator(f".st-key-{key} input").click()
-    page.get_by_role("option", name=name, exact=True).click()
-    expect(page.locator(f".st-key-{key} input")).to_have_value(name)
-    wait_idle(page)
-
-
-def chart_titles(page: Page) -> list[str]:
-    """Each drawn Plotly chart's main title (empty when it has none), in page order."""
-    return page.locator(CHART).evaluate_all(
-        """charts => charts.map(c => {
-             const t = c.querySelector('.main-svg .g-gtitle .gtitle');
-             return t ? t.textContent : '';
-           })"""
-    )
 
 
 # For each drawn chart: its title, its smallest font size (CSS px) and the pairs of its texts
@@ -134,16 +95,6 @@ def expect_charts_drawn(page: Page, count: int) -> None:
         expect(svg).to_be_visible()
         box = svg.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 150, (k, box)
-
-
-def expect_clean(page: Page) -> None:
-    """No exception box on the page, no console error, no uncaught page error."""
-    boxes = page.locator(EXCEPTION)
-    try:
-        expect(boxes).to_have_count(0, timeout=1_000)
-    except AssertionError:
-        pytest.fail("exception on the page:\n" + "\n---\n".join(boxes.all_inner_texts()))
-    assert page.errors == []
 
 
 def click_now(page: Page, locator: Locator) -> None:

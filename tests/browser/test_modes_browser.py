@@ -6,8 +6,8 @@ and types through the page and checks what the page then shows: text, KaTeX (``.
 charts Plotly drew, the metrics, and no exception box or page error.
 
 Selectors are the widgets' keys (Streamlit puts ``st-key-<key>`` on each keyed widget's
-container) and the visible labels, as in test_app_browser.py (whose helpers are repeated here
-rather than imported from another test module).
+container) and the visible labels; the helpers shared with test_app_browser.py are in
+pages.py.
 """
 
 from __future__ import annotations
@@ -18,11 +18,18 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from playground import presets
+from tests.browser.pages import (
+    CHART,
+    SIDEBAR,
+    chart_titles,
+    choose_option,
+    choose_segment,
+    click_key,
+    expect_clean,
+    expect_epoch,
+    metric,
+)
 
-# Streamlit's Plotly charts and those redrawn in place (Train's boundary and cost).
-CHART = '[data-testid="stPlotlyChart"], .live-chart'
-EXCEPTION = '[data-testid="stException"]'
-SIDEBAR = '[data-testid="stSidebar"]'
 PROGRESS = '[data-testid="stProgress"]'
 
 # The visible text KaTeX drew for each formula on screen (formulas in collapsed "values"
@@ -49,44 +56,8 @@ def open_url(page: Page, url: str, wait_idle) -> None:
     wait_idle(page, timeout_ms=60_000, start_grace_ms=30_000)
 
 
-def metric(page: Page, label: str) -> Locator:
-    """The value of the metric called ``label`` (exactly: "Cost" is not "Test cost")."""
-    name = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{label}$"))
-    return (
-        page.locator('[data-testid="stMetric"]')
-        .filter(has=name)
-        .locator('[data-testid="stMetricValue"]')
-    )
-
-
-def expect_epoch(page: Page, value: int) -> None:
-    expect(metric(page, "Epoch")).to_have_text(f"{value:,}")
-
-
-def click_key(page: Page, key: str, wait_idle) -> None:
-    """Click the button of the widget with key ``key`` and wait for the rerun."""
-    page.locator(f".st-key-{key} button").click()
-    wait_idle(page)
-
-
-def choose_segment(page: Page, key: str, name: str, wait_idle) -> None:
-    """Pick ``name`` in the segmented control with key ``key``."""
-    option = page.locator(f".st-key-{key}").get_by_role("radio", name=name, exact=True)
-    option.click()
-    expect(option).to_have_attribute("aria-checked", "true")
-    wait_idle(page)
-
-
 def choose_mode(page: Page, mode: str, wait_idle) -> None:
     choose_segment(page, "mode", mode, wait_idle)
-
-
-def choose_option(page: Page, key: str, name: str, wait_idle) -> None:
-    """Open the selectbox with key ``key`` and click the option ``name``."""
-    page.locator(f".st-key-{key} input").click()
-    page.get_by_role("option", name=name, exact=True).click()
-    expect(page.locator(f".st-key-{key} input")).to_have_value(name)
-    wait_idle(page)
 
 
 def chart(page: Page, title: str) -> Locator:
@@ -95,16 +66,6 @@ def chart(page: Page, title: str) -> Locator:
         ".main-svg .g-gtitle .gtitle", has_text=re.compile("^" + re.escape(title))
     )
     return page.locator(CHART).filter(has=heading)
-
-
-def chart_titles(page: Page) -> list[str]:
-    """Each drawn Plotly chart's main title (empty when it has none), in page order."""
-    return page.locator(CHART).evaluate_all(
-        """charts => charts.map(c => {
-             const t = c.querySelector('.main-svg .g-gtitle .gtitle');
-             return t ? t.textContent : '';
-           })"""
-    )
 
 
 def expect_charts(page: Page, titles: list[str]) -> None:
@@ -156,16 +117,6 @@ def dataframe_rows(page: Page, frame: Locator) -> list[list[str]]:
         page.mouse.wheel(0, box["height"] / 2)
         page.wait_for_timeout(300)
     return list(seen.values())
-
-
-def expect_clean(page: Page) -> None:
-    """No exception box on the page, no console error, no uncaught page error."""
-    boxes = page.locator(EXCEPTION)
-    try:
-        expect(boxes).to_have_count(0, timeout=1_000)
-    except AssertionError:
-        pytest.fail("exception on the page:\n" + "\n---\n".join(boxes.all_inner_texts()))
-    assert page.errors == []
 
 
 def tall_screenshot(page: Page, screenshot, name: str, height: int = 2400) -> None:
