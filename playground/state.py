@@ -8,6 +8,7 @@ mangled shared link still opens a working page.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from playground import datasets, engine
@@ -101,14 +102,30 @@ def _number(raw: str, kind, lo: float, hi: float, name: str, problems: list[str]
     return value
 
 
+# The names a link may hold: the config's (see _query), the epoch, and the page's own.
+QUERY_NAMES = (*_query(DEFAULT), "epoch", "present", "preset")
+# Names that sites add to shared links by themselves (tracking): ignored without a word.
+_ADDED_BY_SITES = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$")
+
+
 def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]:
     """Read a config (and an epoch) from URL parameters; never raises.
 
     Returns ``(config, epoch, problems)``: anything missing takes DEFAULT's value, anything bad
-    too, with a line in ``problems`` saying what was ignored.
+    too, with a line in ``problems`` saying what was ignored (unknown names included).
     """
     problems: list[str] = []
     fields: dict = {}
+    unknown = [
+        str(k)[:40] for k in query if k not in QUERY_NAMES and not _ADDED_BY_SITES.match(str(k))
+    ]
+    if unknown:
+        problems.append(
+            f"unknown name{'s' if len(unknown) > 1 else ''} "
+            + ", ".join(repr(k) for k in unknown[:5])
+            + ("…" if len(unknown) > 5 else "")
+            + f" (a link knows {', '.join(QUERY_NAMES)})"
+        )
 
     def get(key: str) -> str | None:
         value = query.get(key)

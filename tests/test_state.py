@@ -75,6 +75,19 @@ def test_long_and_list_values_are_handled():
     assert len(problems) == 1 and len(problems[0]) < 200
 
 
+def test_unknown_names_are_reported_and_tracking_names_ignored():
+    query = {"dataset": "xor", "n": "300", "present": "1", "preset": "dead-relu", "utm_source": "x"}
+    config, _, problems = state.config_from_query(query)
+    assert config.dataset == "circle" and config.n_samples == 300  # the known names still apply
+    assert len(problems) == 1
+    assert problems[0].startswith("unknown name 'dataset' (a link knows data, n, noise")
+    _, _, problems = state.config_from_query({"fbclid": "abc", "gclid": "d", "epoch": "3"})
+    assert problems == []
+    _, _, problems = state.config_from_query({f"k{i}": "v" for i in range(9)})
+    assert problems[0].startswith("unknown names 'k0', 'k1', 'k2', 'k3', 'k4'… (")
+    assert len(problems[0]) < 200
+
+
 @pytest.mark.parametrize(("text", "value"), [("0.03", 0.03), (" 1e-3 ", 0.001), ("10", 10.0)])
 def test_parse_alpha_accepts_numbers(text, value):
     assert math.isclose(state.parse_alpha(text), value)
