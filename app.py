@@ -34,7 +34,16 @@ STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
 MODES = ("Train", "Equations", "Checks", "Replay", "Compare", "Sweep")
 KINDS = {"W": "W (weights)", "dW": "dW (gradient)", "update": "−α·dW (next update)"}
-PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    # Plotly's image export, zoom, pan and reset stay; a shorter mode bar keeps clear of titles.
+    "modeBarButtonsToRemove": [
+        "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+        "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian",
+        "sendChartToCloud",  # would upload the figure to a third-party site
+    ],
+}  # fmt: skip
 LIVE_CONFIG = {**PLOT_CONFIG, "responsive": True}  # st.plotly_chart resizes its own charts
 # Play's clock: the browser asks for the next frame once it has drawn the last one.
 WEB = Path(__file__).parent / "playground" / "web"

@@ -200,6 +200,19 @@ def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) ->
     expect_clean(page)
 
 
+def test_charts_keep_plotlys_image_export(page: Page, wait_idle) -> None:
+    for key in ("live_boundary", "live_cost", "network"):
+        chart = page.locator(f".st-key-{key} .js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        chart.hover()  # Plotly shows its mode bar while the pointer is over the chart
+        buttons = chart.locator(".modebar-btn")
+        expect(buttons.first).to_be_visible()
+        titles = [b.get_attribute("data-title") for b in buttons.all()]
+        assert "Download plot as a PNG" in titles, (key, titles)
+        assert "Share chart..." not in titles, (key, titles)  # nothing leaves for a cloud
+    expect_clean(page)
+
+
 PAUSE_TIMEOUT_MS = 15_000
 PAUSE_SLOW_S = 2.0
 
