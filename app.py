@@ -151,6 +151,7 @@ def sync_trainer(config: state.Config) -> None:
         data = csv_data(s.csv[1], config.train_ratio, config.seed) if s.csv else None
         s.trainer = Trainer(config, data=data)
         s.trainer_csv = csv_key
+        s.network_no = s.get("network_no", 0) + 1  # a point picked before is not in this run
         s.pacer.reset()
         if t.epoch:
             s.notice = "The data or the network changed, so training restarted from epoch 0."
@@ -341,15 +342,23 @@ def show(fig, key: str, select: bool = False, live: bool = False):
         result = live_chart(
             key="live_" + key,
             data={"spec": spec, "config": LIVE_CONFIG, "select": select},
-            on_selection_change=lambda: None,  # a click on a point reruns, as on_select does
+            on_selection_change=note_selection,  # a click on a point reruns, as on_select does
         )
-        return {"selection": result.selection} if select and result.selection else None
+        s = st.session_state
+        picked = result.selection and s.get("selection_network") == s.get("network_no", 0)
+        return {"selection": result.selection} if select and picked else None
     if select:
         return st.plotly_chart(
             fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
             selection_mode="points",
         )  # fmt: skip
     return st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key=key)
+
+
+def note_selection() -> None:
+    """A point was clicked: remember in which run, so it is not looked up in another one."""
+    s = st.session_state
+    s.selection_network = s.get("network_no", 0)
 
 
 def point_contribution(t: Trainer, event) -> None:

@@ -9,8 +9,8 @@
 // (window.Plotly, loaded by Streamlit's own charts: the page always shows one beside these).
 //
 // With data.select, a click on a training point (a trace named "train class ...") is reported
-// as the state value "selection", {points: [{x, y}]}, as st.plotly_chart reports a selection;
-// a double click clears it.
+// as the state value "selection", {points: [{x, y}], at}, as st.plotly_chart reports a
+// selection; a double click clears it.
 const WAIT_MS = 50;
 const GIVE_UP_MS = 20000;
 
@@ -33,10 +33,11 @@ function listen(gd) {
     if (!gd.reportSelection || !point || !String(point.data.name).startsWith("train class")) {
       return;
     }
-    gd.reportSelection({ points: [{ x: point.x, y: point.y }] });
+    // (the time makes every click a change, even on the point picked before)
+    gd.reportSelection({ points: [{ x: point.x, y: point.y }], at: Date.now() });
   });
   gd.on("plotly_doubleclick", () => {
-    if (gd.reportSelection) gd.reportSelection({ points: [] });
+    if (gd.reportSelection) gd.reportSelection({ points: [], at: Date.now() });
   });
 }
 

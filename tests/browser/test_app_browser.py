@@ -197,6 +197,18 @@ def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) ->
     page.mouse.dblclick(box["x"] + 6, box["y"] + 6)
     wait_idle(page)
     expect(hint).to_be_visible()
+
+    # Picked again, then the data changes: the pick belonged to the old run and is dropped.
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_idle(page)
+    expect(share).to_be_visible()
+    choose_option(page, "dataset", "xor", wait_idle)
+    expect_epoch(page, 0)
+    expect(hint).to_be_visible()
+    expect(share).to_have_count(0)
     expect_clean(page)
 
 
