@@ -407,6 +407,29 @@ def test_sweep_small_grid_shows_progress_then_heatmap(page: Page, wait_idle, scr
     expect_clean(page)
 
 
+def test_sweep_cancel_stops_the_run(page: Page, wait_idle) -> None:
+    choose_mode(page, "Sweep", wait_idle)
+    epochs = page.get_by_role("slider", name="Epochs")
+    epochs.focus()
+    page.keyboard.press("End")  # 20 trainings of 5,000 epochs: far longer than this test
+    wait_idle(page)
+    expect(epochs).to_have_attribute("aria-valuetext", "5000")
+    run = page.locator(".st-key-sw_run button")
+    expect(run).to_have_text("Run 20 trainings")
+    run.click()
+    progress = page.locator(PROGRESS)
+    expect(progress).to_have_text(re.compile(r"Starting workers…|\d+ of 20 trained"))
+    cancel = page.locator(".st-key-sw_cancel button")
+    expect(cancel).to_be_visible()
+    cancel.click()
+    wait_idle(page, timeout_ms=30_000)
+    expect(progress).to_have_count(0)  # the run ended without finishing the grid
+    expect(cancel).to_have_count(0)
+    expect(page.locator(CHART)).to_have_count(0)  # no heatmap of a half-done grid
+    expect(run).to_be_enabled()
+    expect_clean(page)
+
+
 # --- Presets and presentation -------------------------------------------------------------------
 
 PRESET = presets.PRESETS["too-large-alpha"]
