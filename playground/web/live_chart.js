@@ -43,8 +43,10 @@ function listen(gd) {
 
 function draw(host, data, setStateValue) {
   const gd = graphDiv(host);
-  const figure = JSON.parse(data.spec);
   gd.reportSelection = data.select ? (value) => setStateValue("selection", value) : null;
+  if (gd.drawnSpec === data.spec) return Promise.resolve(); // a rerun that left it unchanged
+  gd.drawnSpec = data.spec;
+  const figure = JSON.parse(data.spec);
   return window.Plotly.react(gd, figure.data, figure.layout, data.config).then(() => listen(gd));
 }
 
