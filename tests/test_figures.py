@@ -320,6 +320,25 @@ def test_cost_curve_empty_and_one_row():
     validated(fig)
 
 
+
+@pytest.mark.parametrize("builder", [F.cost_curve, F.gradient_norms])
+def test_epoch_axis_labels_whole_epochs(builder):
+    short = builder(make_history(epochs=3))  # epochs 0..2: Plotly alone would tick 0.5, 1.5
+    axis = short.layout.xaxis
+    assert (axis.tick0, axis.dtick, axis.tickformat) == (0, 1, ",d")
+    only_first = builder(make_history(epochs=1)).layout.xaxis
+    assert list(only_first.range) == [-0.1, 1.0]  # epoch 0's marker clear of the edge
+    long = builder(make_history(epochs=50)).layout.xaxis
+    assert long.dtick is None and long.range is None and long.tickformat == ",d"
+
+
+def test_compare_runs_share_whole_epoch_axes_and_a_labelled_log_axis():
+    fig = F.compare_runs(make_history(epochs=4), make_history(epochs=4), "A", "B")
+    assert fig.layout.xaxis.dtick == fig.layout.xaxis2.dtick == 1
+    # the norms span two decades: powers of ten only, labelled as on the other log axes
+    assert fig.layout.yaxis2.type == "log" and fig.layout.yaxis2.dtick == 1
+    assert fig.layout.yaxis2.tickfont.size == 17
+
 def test_cost_curve_without_test_columns():
     history = make_history()[["epoch", "train_cost", "train_acc"]]
     fig = F.cost_curve(history)
@@ -368,6 +387,19 @@ def test_network_one_hover_point_per_edge():
     assert len(points) == len(trace.x)  # no two hover points coincide
     validated(fig)
 
+
+
+def test_network_highlight_shades_the_layers_a_stage_works_on():
+    sizes = (2, 4, 3, 1)
+    assert not F.network_graph(sizes, make_params(sizes)).layout.shapes
+    fig = F.network_graph(sizes, make_params(sizes), highlight=(2,))
+    (band,) = fig.layout.shapes
+    assert band.type == "rect" and band.layer == "below" and band.yref == "paper"
+    assert 1 < band.x0 < band.x1 < 3  # from past layer 1's nodes to layer 2's
+    every = F.network_graph(sizes, make_params(sizes), highlight=(1, 2, 3))
+    assert len(every.layout.shapes) == 3
+    with pytest.raises(ValueError, match="highlight"):
+        F.network_graph(sizes, make_params(sizes), highlight=(4,))
 
 def test_network_hover_text_names_the_value():
     sizes = (2, 4, 3, 1)
@@ -490,6 +522,17 @@ def test_decision_boundary_z_and_points(boundary_data):
     assert fig.layout.title.text == "Decision boundary"
     validated(fig)
 
+
+
+def test_decision_boundary_colour_bar_and_legend_sit_under_the_plot(boundary_data):
+    xs, ys, P, X, Y, Xt, Yt = boundary_data
+    fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt, height=500)
+    bar = prediction(fig).colorbar
+    assert bar.orientation == "h" and bar.yref == "container" and bar.yanchor == "bottom"
+    legend = fig.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0.0, "bottom")
+    # the bar starts above the legend's rows, and both fit in the bottom margin
+    assert 0 < bar.y * 500 < fig.layout.margin.b
 
 def test_decision_boundary_discretize_and_hide_test(boundary_data):
     xs, ys, P, X, Y, Xt, Yt = boundary_data
