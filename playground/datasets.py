@@ -41,6 +41,7 @@ MAX_BYTES = 2_000_000  # largest CSV file accepted, in bytes
 MAX_ROWS = 5000  # data rows, not counting the header
 MAX_COLS = 16  # feature columns, not counting the label
 MAX_LINE = 10_000  # characters per line
+MAX_ABS_VALUE = 1e6  # largest feature value, in absolute terms (beyond it costs overflow)
 # Column names recognised as the label, ignoring case. When several columns match, the name
 # that comes first here wins (so "x,y,class" uses "class"). When none matches, the LAST column
 # is the label.
@@ -466,6 +467,12 @@ def _number(cell: str, column: str, row: int) -> float:
             f"{where}: {_short(cell)} is not a finite number. Replace NaN and infinity with "
             "real values or remove the row."
         )
+    if abs(value) > MAX_ABS_VALUE:
+        raise DatasetError(
+            f"{where}: {_short(cell)} is too large; feature values must lie between "
+            f"-{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}. Rescale the column (e.g. to "
+            "thousands or millions) or standardise it."
+        )
     return value
 
 
@@ -519,7 +526,7 @@ def load_csv(
     first name of :data:`LABEL_NAMES` present wins). If no column has such a name, the LAST
     column is the label. Labels must be the numbers 0 and 1 (written as 0, 1, 0.0 or 1.0; words
     such as true/false are not accepted) and both must occur. Every other column is a feature
-    and must hold finite numbers in every row.
+    and must hold finite numbers in every row, at most :data:`MAX_ABS_VALUE` in size.
 
     Limits: :data:`MAX_BYTES` bytes (or ``max_bytes``), :data:`MAX_ROWS` data rows,
     :data:`MAX_COLS` feature columns and :data:`MAX_LINE` characters per line.

@@ -716,3 +716,130 @@ class Workspace:
         self.apply_update(alpha)
         self.forward()
         self.backward()
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluator: cost and accuracy of many parameter vectors at once
+# ---------------------------------------------------------------------------------------------
+
+
+class Evaluator:
+    """The cost and accuracy of a batch of parameter vectors on fixed data, in one pass.
+
+    The trainer measures its test set with this: it keeps the parameters of the epochs since
+    the last evaluation and evaluates them together, so a batch of ``K`` epochs takes one NumPy
+    call per operation instead of ``K``. ``thetas`` rows are laid out as ``Workspace.theta``
+    (``[W1 | B1]``, ``[W2 | B2]``, ... flattened row by row).
+
+    The arithmetic is the forward pass and the cost of ``forward`` and ``cost`` (the loss in the
+    stable form ``max(t, 0) + log1p(exp(-|t|))``) in ``dtype``, float32 by default: about three
+    times faster than float64 for ``exp``, and 7 significant digits for a number the page shows
+    with 4. Each vector's result is independent of the others in the batch and of the batch's
+    size. A vector whose float32 result is not finite (parameters beyond float32's range) is
+    evaluated again in float64.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations: Sequence[str],
+        X: Array,
+        Y: Array,
+        capacity: int,
+        dtype=np.float32,
+    ) -> None:
+        self.activations = _check_activations(activations)
+        self.sizes = sizes = tuple(int(n) for n in layer_sizes)
+        self.L = L = len(sizes) - 1
+        if L != len(self.activations) + 1:
+            raise ValueError("layer_sizes must have one more entry than there are activations")
+        m = X.shape[1]
+        if m < 1 or X.shape[0] != sizes[0] or Y.shape != (sizes[-1], m):
+            raise ValueError("X must be (n0, m) and Y (nL, m), with m >= 1")
+        self.m, self.capacity, self.dtype = m, max(1, int(capacity)), np.dtype(dtype)
+        self._X, self._Y = X, Y
+        K, dt = self.capacity, self.dtype
+        self._shapes = [(sizes[k], sizes[k - 1] + 1) for k in range(1, L + 1)]
+        self._ends = np.cumsum([r * c for r, c in self._shapes]).tolist()
+        self.size = self._ends[-1]
+        self._A0 = np.ones((sizes[0] + 1, m), dtype=dt)
+        with np.errstate(over="ignore"):  # beyond float32: inf, then measured in float64
+            self._A0[:-1] = X
+        self._Wb = [np.empty((K, r, c), dtype=dt) for r, c in self._shapes]
+        self._Z = [np.empty((K, n, m), dtype=dt) for n in sizes[1:]]
+        self._A = [np.ones((K, n + 1, m), dtype=dt) for n in sizes[1:-1]]  # with a ones row
+        self._loss = np.empty((K, sizes[-1], m), dtype=dt)
+        self._tmp = np.empty((K, sizes[-1], m), dtype=dt)
+        self._w = np.empty((K, sizes[-1], m), dtype=dt)
+        self._right = np.empty((K, sizes[-1], m), dtype=bool)
+        Y = np.asarray(Y, dtype=dt)
+        self._neg_sign = 1.0 - 2.0 * Y  # t = -(2y - 1) z: the loss is softplus(t)
+        self._Ybool = Y > 0.5
+        self._fallback: Evaluator | None = None
+
+    @staticmethod
+    def capacity_for(layer_sizes: Sequence[int], m: int, budget_bytes: int, dtype=np.float32):
+        """How many vectors fit a batch whose buffers take about ``budget_bytes``."""
+        per = sum(2 * int(n) + 1 for n in layer_sizes[1:]) * m * np.dtype(dtype).itemsize
+        return max(1, int(budget_bytes // max(per, 1)))
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self._A0, self._loss, self._tmp, self._w, self._right]
+        arrays += [*self._Wb, *self._Z, *self._A]
+        return int(sum(a.nbytes for a in arrays))
+
+    def evaluate(self, thetas: Array) -> Array:
+        """``(K, 2)``: ``[cost, accuracy]`` of each row of ``thetas`` (``K`` up to capacity)."""
+        thetas = np.atleast_2d(thetas)
+        K = thetas.shape[0]
+        if K > self.capacity:
+            step = self.capacity
+            return np.concatenate([self.evaluate(thetas[i : i + step]) for i in range(0, K, step)])
+        with np.errstate(all="ignore"):
+            out = self._evaluate(thetas, K)
+        bad = ~np.isfinite(out).all(axis=1)
+        if bad.any() and self.dtype != np.float64:
+            if self._fallback is None:
+                self._fallback = Evaluator(
+                    self.sizes, self.activations, self._X, self._Y, 1, dtype=np.float64
+                )
+            for i in np.flatnonzero(bad):
+                out[i] = self._fallback.evaluate(thetas[i])[0]
+        return out
+
+    def _evaluate(self, thetas: Array, K: int) -> Array:
+        start, A = 0, self._A0
+        for k in range(1, self.L + 1):
+            r, c = self._shapes[k - 1]
+            Wb = self._Wb[k - 1][:K]
+            np.copyto(Wb, thetas[:, start : self._ends[k - 1]].reshape(K, r, c), casting="unsafe")
+            start = self._ends[k - 1]
+            Z = self._Z[k - 1][:K]
+            np.matmul(Wb, A, out=Z)
+            if k < self.L:
+                A = self._A[k - 1][:K]
+                _run(_f_ops(self.activations[k - 1], Z, A[:, :r]))
+        # loss = softplus(t), t = -(2y - 1) z, in the stable form max(t, 0) + log1p(u) with
+        # u = exp(-|t|); log1p(u) as log(w) - ((w - 1) - u) / w, w = 1 + u (exact to an ulp or
+        # two, and u itself where w rounds to 1; float32 log1p has no fast path here).
+        right = self._right[:K]
+        np.greater(Z, 0.0, out=right)
+        np.equal(right, self._Ybool, out=right)
+        t, u, w = self._tmp[:K], self._loss[:K], self._w[:K]
+        np.multiply(Z, self._neg_sign, out=t)
+        np.abs(t, out=u)
+        np.negative(u, out=u)
+        np.exp(u, out=u)
+        np.add(u, 1.0, out=w)
+        np.subtract(w, 1.0, out=Z)  # (Z, no longer needed, as scratch)
+        np.subtract(Z, u, out=u)
+        np.divide(u, w, out=u)
+        np.log(w, out=w)
+        np.subtract(w, u, out=u)
+        np.maximum(t, 0.0, out=t)
+        np.add(u, t, out=u)
+        out = np.empty((K, 2))
+        out[:, 0] = u.reshape(K, -1).sum(axis=1) / self.m  # (each row's own pairwise sum)
+        out[:, 1] = np.count_nonzero(right.reshape(K, -1), axis=1) / u[0].size
+        return out

@@ -6,7 +6,8 @@
   trains the same network on the same data from the same initial weights, with the notes'
   equations written out plainly. Its history matches the trainer's to about 1e-12 relative:
   the engine's workspace computes ``Wk A(k-1) + Bk`` as one product with ``[Wk | Bk]`` and sums
-  the costs in another order, so the last bits may differ; the arithmetic is the same.
+  the costs in another order, so the last bits may differ; the arithmetic is the same. The test
+  cost matches to about 1e-7 relative: the trainer measures the test set in float32.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ from playground import datasets, engine
 HISTORY_ROWS = 65_536  # at most this many history rows are kept; older ones are thinned
 SNAPSHOT_BYTES = 16 * 2**20  # parameter snapshots for replay take at most this much
 SNAPSHOT_COUNT = (16, 512)  # ... and between this many snapshots (the lower bound wins)
+TEST_BATCH = 32  # the test set is evaluated for up to this many epochs at once ...
+TEST_BATCH_BYTES = 4 * 2**20  # ... whose float32 activations take at most about this much
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -135,6 +137,11 @@ class _Thinned:
 class Trainer:
     """Trains the network of ``config`` on its data, epoch by epoch.
 
+    Every recorded epoch's history row has the training cost and accuracy of the epoch's
+    forward pass (float64, or the config's dtype) and the test cost and accuracy, measured in
+    float32 for up to ``TEST_BATCH`` epochs at once (``engine.Evaluator``) before ``step``
+    returns: the same history however the epochs are split into steps.
+
     ``data`` overrides the generated dataset (for a user's CSV). ``alpha`` may be changed
     between steps without losing the training state. When a step makes the cost or a
     parameter non-finite, training stops at the last finite parameters: ``diverged`` is then
@@ -154,11 +161,18 @@ class Trainer:
         self.ws = engine.Workspace(
             self.layer_sizes,
             config.activations,
-            np.concatenate([d.X_train, d.X_test], axis=1),
-            np.concatenate([d.Y_train, d.Y_test], axis=1),
+            d.X_train,
+            d.Y_train,
             self.m,
             l2=config.l2,
             dtype=DTYPES[config.dtype],
+        )
+        # The test set's cost and accuracy: measured for every recorded epoch, in float32 and
+        # in batches of epochs (see ``engine.Evaluator`` and ``_flush``).
+        m_test = d.X_test.shape[1]
+        batch = engine.Evaluator.capacity_for(self.layer_sizes, m_test, TEST_BATCH_BYTES)
+        self._test = engine.Evaluator(
+            self.layer_sizes, config.activations, d.X_test, d.Y_test, min(TEST_BATCH, batch)
         )
         self.ws.load(engine.init_params(self.layer_sizes, config.seed, config.init))
         self.L = self.ws.L
@@ -173,18 +187,28 @@ class Trainer:
         self._snaps = _Thinned(count, self.ws.theta.size, dtype=self.ws.theta.dtype)
         self._last = np.full(len(self.columns), np.nan)  # the newest recorded row
         self._row = np.zeros(len(self.columns))  # the row being measured
-        self._row_measures = self._row[1:5]
-        self._measure_in_place = self.ws.dtype == self._row.dtype and self.ws._parts == 2
+        self._train_measures = np.zeros(2, dtype=self.ws.dtype)  # [train cost, train accuracy]
         self._row_norms = self._row[5:]
+        # Recorded epochs whose test metrics are still to measure: their parameters, epochs and
+        # history rows (-1: not kept in the history); and the parameters of the newest epoch
+        # already measured, to fall back on if a test cost is not finite.
+        cap = self._test.capacity
+        self._pending = np.empty((cap, self.ws.theta.size), dtype=self.ws.theta.dtype)
+        self._pending_epochs = np.empty(cap, dtype=np.int64)
+        self._pending_rows = np.empty(cap, dtype=np.int64)
+        self._n_pending = 0
+        self._measured_theta = self.ws.theta.copy()
+        self._measured_test = np.full(2, np.nan)  # [test cost, test accuracy] of that epoch
         with np.errstate(all="ignore"):
             self.ws.forward()
             self._measure_and_record()
+            self._flush()
 
     # -- training ----------------------------------------------------------------------------
 
     def step(self, epochs: int = 1) -> int:
         """Train up to ``epochs`` epochs; returns how many were done (fewer on divergence)."""
-        done = 0
+        start = self.epoch
         if self.diverged:
             return 0
         ws, alpha = self.ws, self.alpha
@@ -205,15 +229,20 @@ class Trainer:
                     ws.revert()
                     ws.forward()
                     self._measure_and_record(record=False)
-                    self.diverged = True
-                    self.message = (
-                        f"Training diverged at epoch {self.epoch + 1}: the cost or a weight "
-                        f"became infinite with alpha = {alpha:g}. Stopped at epoch "
-                        f"{self.epoch}, the last finite parameters. Lower alpha and reset."
-                    )
+                    self._diverge()
                     break
-                done += 1
-        return done
+                if self.diverged:  # (found by a test measurement, see ``_flush``)
+                    break
+            self._flush()
+        return self.epoch - start
+
+    def _diverge(self) -> None:
+        self.diverged = True
+        self.message = (
+            f"Training diverged at epoch {self.epoch + 1}: the cost or a weight "
+            f"became infinite with alpha = {self.alpha:g}. Stopped at epoch "
+            f"{self.epoch}, the last finite parameters. Lower alpha and reset."
+        )
 
     def _minibatch_epoch(self, alpha: float) -> None:
         d, size = self.data, int(self.config.batch_size)
@@ -233,32 +262,80 @@ class Trainer:
         Returns False (and records nothing) when anything is non-finite.
         """
         ws, row = self.ws, self._row
-        if self._measure_in_place:  # train_cost, test_cost, train_acc, test_acc
-            ws._measure(self._row_measures)
-        else:
-            J, acc = ws.measure()
-            row[1 : 1 + len(J)] = J
-            row[3 : 3 + len(acc)] = acc
+        ws._measure(self._train_measures)
+        row[1], row[3] = self._train_measures.tolist()
+        row[2] = row[4] = np.nan  # the test metrics, measured by ``_flush``
         ws.backward()
         ws.norms(out=self._row_norms)
-        if not math.isfinite(sum(row.tolist())):  # (row[0], the old epoch, is finite)
+        if not math.isfinite(row[1] + row[3] + sum(self._row_norms.tolist())):
             return False
         if not record:
             return True
+        hist = self._hist
+        if self._n_pending and (
+            self._n_pending == len(self._pending) or hist.n == len(hist.rows)
+        ):  # (a full table grows or thins next: its rows may move)
+            self._flush()
+            if self.diverged:  # an earlier epoch's test cost: training went back to before it
+                return True
         epoch = self.epoch
         row[0] = epoch
         np.copyto(self._last, row)
-        hist = self._hist
+        index = -1
         if epoch % hist.stride == 0:
             slot = hist.slot(epoch)
             if slot is not None:
                 slot[:] = row
+                index = hist.n - 1
+        j = self._n_pending
+        np.copyto(self._pending[j], ws.theta)
+        self._pending_epochs[j], self._pending_rows[j] = epoch, index
+        self._n_pending = j + 1
         snaps = self._snaps
         if epoch % snaps.stride == 0:
             slot = snaps.slot(epoch)
             if slot is not None:
                 slot[:] = ws.theta
         return True
+
+    def _flush(self) -> None:
+        """Measure the test set for the recorded epochs still pending, into their history rows.
+
+        When an epoch's test cost is not finite (its parameters finite, yet its test outputs
+        beyond float64), training goes back to the epoch before it and stops, as it does when
+        the training cost is not finite.
+        """
+        n = self._n_pending
+        if n == 0:
+            return
+        self._n_pending = 0
+        results = self._test.evaluate(self._pending[:n])
+        finite = np.isfinite(results).all(axis=1)
+        good = n if finite.all() else int(np.argmin(finite))
+        if good < n and self._pending_epochs[good] == 0:
+            raise ValueError("the test data give a non-finite cost at the initial parameters")
+        rows, cols = self._hist.rows, [2, 4]
+        for j in range(good):
+            if self._pending_rows[j] >= 0:
+                rows[self._pending_rows[j], cols] = results[j]
+        if good:
+            if self._pending_epochs[good - 1] == self._last[0]:
+                self._last[cols] = results[good - 1]
+            np.copyto(self._measured_theta, self._pending[good - 1])
+            self._measured_test = results[good - 1]
+        if good == n:
+            return
+        # Back to the epoch before the first bad one, whose parameters were measured last.
+        self.epoch = int(self._pending_epochs[good]) - 1
+        self._hist.truncate(self.epoch)
+        self._snaps.truncate(self.epoch)
+        np.copyto(self.ws.theta, self._measured_theta)
+        self.ws.forward()
+        self._measure_and_record(record=False)
+        self._row[0] = self.epoch
+        self._row[[2, 4]] = self._measured_test
+        np.copyto(self._last, self._row)
+        self._diverge()
 
     # -- what the views read -------------------------------------------------------------------
 
@@ -308,6 +385,7 @@ class Trainer:
         """Bytes held by the history, the snapshots and the workspace buffers."""
         ws = self.ws
         arrays = [self._hist.rows, self._snaps.rows, ws._buf, ws._scratch, ws._mvec, ws._select]
+        arrays += [self._pending, self._measured_theta]
         arrays += [
             *ws.A,
             *ws.Z[1:],
@@ -317,7 +395,7 @@ class Trainer:
             ws.Y,
             ws._neg_sign,
         ]
-        return int(sum(a.nbytes for a in arrays))
+        return int(sum(a.nbytes for a in arrays)) + self._test.nbytes
 
 
 def _validate(config: Config) -> None:

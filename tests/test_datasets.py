@@ -442,6 +442,7 @@ BAD_FILES = {
     "decimal comma": (b"a;b;label\n1,5;2;0\n", r"Column 'a', row 2: '1,5'"),
     "nan": (b"a,b,label\n1,nan,0\n2,3,1\n", r"Column 'b', row 2: 'nan' is not a finite"),
     "inf": (b"a,b,label\n1,2,0\n-inf,3,1\n", r"Column 'a', row 3: '-inf' is not a finite"),
+    "huge": (b"a,b,label\n1,2,0\n-2e6,3,1\n", r"Column 'a', row 3: '-2e6' is too large"),
     "empty cell": (b"a,b,label\n1,2,0\n\n4,,1\n", r"Column 'b', row 4 is empty"),
     "one class": (b"a,label\n1,1\n2,1.0\n", "Every label is 1"),
     "ragged row": (b"a,b,label\n1,2,0\n1,2\n", "Row 3 has 2 values but the header has 3"),

@@ -15,6 +15,7 @@ from playground import engine
 from playground.engine import (
     ACTIVATIONS,
     LEAKY_SLOPE,
+    Evaluator,
     Workspace,
     backward,
     cost,
@@ -752,6 +753,73 @@ def test_workspace_rejects_bad_shapes_and_labels():
         Workspace((2, 3, 1), ("tanh",), X, np.full((1, 6), 0.5), 3)  # labels not 0/1
     with pytest.raises(ValueError):
         Workspace((2, 3, 1), ("nope",), X, Y, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluator: many parameter vectors at once, in float32
+# ---------------------------------------------------------------------------------------------
+
+
+def evaluator_problem(acts, n_out, K=5, m=30, seed=0):
+    """``K`` parameter vectors laid out as ``Workspace.theta``, with data and a Workspace."""
+    rng = np.random.default_rng(seed)
+    sizes = (3, *HIDDEN_SIZES[: len(acts)], n_out)
+    X = rng.standard_normal((3, m))
+    Y = (rng.random((n_out, m)) < 0.5).astype(float)
+    ws = Workspace(sizes, acts, X, Y, m)
+    thetas = []
+    for i in range(K):
+        ws.load(init_params(sizes, seed=i))
+        thetas.append(ws.theta * (1 + i))  # larger weights: outputs far from 0.5 too
+    return sizes, X, Y, ws, np.stack(thetas)
+
+
+@pytest.mark.parametrize("n_out", [1, 3])
+@pytest.mark.parametrize("acts", [("tanh", "tanh"), ("relu", "sigmoid", "leaky_relu"), ("linear",)])
+def test_evaluator_agrees_with_the_notes_cost_in_float32(acts, n_out):
+    sizes, X, Y, ws, thetas = evaluator_problem(acts, n_out)
+    got = Evaluator(sizes, acts, X, Y, capacity=8).evaluate(thetas)
+    assert got.shape == (len(thetas), 2)
+    L = len(sizes) - 1
+    for theta, (J, acc) in zip(thetas, got, strict=True):
+        params = ws.unflatten(theta)
+        cache = forward(params, X, acts)
+        assert J == close(cost(cache, Y), 2e-6)  # float32's precision, not float64's
+        assert acc == engine.accuracy(cache[f"A{L}"], Y)
+
+
+def test_evaluator_results_do_not_depend_on_the_batch():
+    acts = ("tanh", "relu")
+    sizes, X, Y, _, thetas = evaluator_problem(acts, 1, K=7)
+    ev = Evaluator(sizes, acts, X, Y, capacity=3)  # 7 vectors: batches of 3, 3 and 1
+    together = ev.evaluate(thetas)
+    alone = np.concatenate([ev.evaluate(theta) for theta in thetas])
+    reversed_ = ev.evaluate(thetas[::-1])[::-1]
+    assert together.tobytes() == alone.tobytes() == reversed_.tobytes()
+
+
+def test_evaluator_falls_back_to_float64_beyond_float32s_range():
+    acts = ("linear",)
+    sizes, X, Y, ws, thetas = evaluator_problem(acts, 1, K=2)
+    thetas[1] *= 1e39  # beyond float32 (3.4e38): cast to inf there, finite in float64
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = Evaluator(sizes, acts, X, Y, capacity=2).evaluate(thetas)
+    assert np.isfinite(got).all()
+    cache = forward(ws.unflatten(thetas[1]), X, acts)
+    assert got[1, 0] == close(cost(cache, Y), 1e-12)
+    assert got[1, 0] > 1e38  # a hopeless but finite cost
+
+
+def test_evaluator_cost_of_tiny_losses():
+    # every point right by a wide margin: losses of about exp(-40), which float32 still holds
+    Z = np.array([[-40.0, 40.0]])
+    Y = np.array([[0.0, 1.0]])
+    ev = Evaluator((1, 1, 1), ("linear",), Z, Y, capacity=1)
+    theta = np.array([1.0, 0.0, 1.0, 0.0])  # W1, B1, W2, B2: ZL = X
+    J, acc = ev.evaluate(theta)[0]
+    assert J == close(softplus_exact(-40.0), 1e-6)
+    assert acc == 1.0
 
 
 # ---------------------------------------------------------------------------------------------

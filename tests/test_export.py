@@ -20,6 +20,7 @@ from playground.trainer import Trainer, make_data
 
 EPOCHS = 200
 RTOL = 1e-9  # the workspace's [Wk | Bk] products round a few last bits differently
+TEST_RTOL = 2e-6  # the trainer measures the test set in float32 (engine.Evaluator)
 
 CONFIGS = {
     "tanh-tanh": DEFAULT,
@@ -93,8 +94,9 @@ def test_script_reproduces_the_trainer(name, tmp_path):
     np.testing.assert_array_equal(ours["epoch"], np.arange(EPOCHS + 1))
     np.testing.assert_array_equal(theirs["epoch"], np.arange(EPOCHS + 1))
     for col in ("train_cost", "test_cost", "train_acc", "test_acc"):
+        rtol = TEST_RTOL if col == "test_cost" else RTOL
         np.testing.assert_allclose(
-            ours[col], theirs[col].to_numpy(), rtol=RTOL, atol=0, err_msg=col
+            ours[col], theirs[col].to_numpy(), rtol=rtol, atol=0, err_msg=col
         )
     assert ours["train_cost"][-1] < ours["train_cost"][0]  # it did train
 

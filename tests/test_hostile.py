@@ -538,6 +538,7 @@ CSV_EXPECT = {
     "decimal_comma.csv": "decimal mark",
     "nan.csv": "not a finite number",
     "inf.csv": "not a finite number",
+    "huge_values.csv": "too large",
     "one_class.csv": "both classes",
     "utf16.csv": "UTF-16",
     "latin1.csv": "not UTF-8",

@@ -133,8 +133,8 @@ def test_history_rows_equal_the_engine(config):
     for e, row in h.iterrows():
         params = t.snapshot(e)
         view = engine_view(t, params)
-        for col in ("train_cost", "test_cost"):
-            assert row[col] == close(view[col], 1e-12), (e, col)
+        assert row["train_cost"] == close(view["train_cost"], 1e-12), e
+        assert row["test_cost"] == close(view["test_cost"], 2e-6), e  # measured in float32
         for col in ("train_acc", "test_acc"):
             assert row[col] == close(view[col], 1e-12), (e, col)
         for k in range(1, t.L + 1):
@@ -290,6 +290,65 @@ def test_history_is_thinned_to_a_bounded_size(monkeypatch):
         assert row["train_cost"] == close(engine_view(t, params)["train_cost"], 1e-12)
         assert row["W1_norm"] == close(np.linalg.norm(params["W1"]), 1e-12)
     assert h.iloc[-1]["train_cost"] == close(engine_view(t, t.params)["train_cost"], 1e-12)
+
+
+@pytest.mark.parametrize("batch", [1, 5])
+def test_test_metrics_do_not_depend_on_how_epochs_are_batched(monkeypatch, batch):
+    # The test set is measured for up to TEST_BATCH epochs at once; a full history table (that
+    # grows or thins next) is measured first. Batches of 1 or 5 and the default give one history.
+    monkeypatch.setattr(tr, "HISTORY_ROWS", 64)
+    reference = stepped(SMALL, 300)
+    monkeypatch.setattr(tr, "TEST_BATCH", batch)
+    t = Trainer(SMALL)
+    for chunk in (1, 7, 92, 200):
+        t.step(chunk)
+    pd.testing.assert_frame_equal(t.history, reference.history, check_exact=True)
+    assert t._test.capacity == batch
+    assert np.isfinite(t.history.to_numpy(dtype=float)).all()
+
+
+class NonFiniteFrom:
+    """Stands in for the trainer's test evaluator: the real results, but not finite from the
+    ``epoch``-th parameters it is given on (the trainer measures epoch 0, 1, 2, ... in order)."""
+
+    def __init__(self, evaluator, epoch: int) -> None:
+        self.real, self.epoch, self.seen = evaluator, epoch, 0
+        self.capacity = evaluator.capacity
+
+    def evaluate(self, thetas):
+        out = self.real.evaluate(thetas)
+        for i in range(len(out)):
+            if self.seen + i >= self.epoch:
+                out[i, 0] = np.inf
+        self.seen += len(out)
+        return out
+
+
+@pytest.mark.parametrize("batch", [32, 4])  # found at the end of step(), or within it
+def test_a_non_finite_test_cost_stops_training_at_the_epoch_before(monkeypatch, batch):
+    monkeypatch.setattr(tr, "TEST_BATCH", batch)
+    t = Trainer(SMALL)
+    t._test = NonFiniteFrom(t._test, 13)
+    t._test.seen = 1  # epoch 0 was measured at construction
+    assert t.step(100) == 12
+    assert t.diverged and t.epoch == 12
+    assert "diverged" in t.message and "epoch 12" in t.message
+    reference = stepped(SMALL, 12)
+    assert_params_equal(t.params, reference.params)
+    pd.testing.assert_frame_equal(t.history, reference.history, check_exact=True)
+    assert t.last == reference.last
+    assert t.step(5) == 0
+
+
+def test_a_non_finite_test_cost_at_the_start_is_refused():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (2, 40))
+    Y = (X[0:1] > 0).astype(float)
+    X_test = np.sign(X[:, 20:]) * 1.7e308  # finite, but the outputs overflow
+    data = Data(X[:, :20], Y[:, :20], X_test, Y[:, 20:], X[:, :20], X_test, ("a", "b"))
+    config = SMALL.replace(activations=("linear", "linear"), hidden=(8, 8))
+    with pytest.raises(ValueError, match="non-finite cost"):
+        Trainer(config, data=data)
 
 
 def test_memory_stops_growing(monkeypatch):
