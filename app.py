@@ -24,7 +24,7 @@ from playground import (
     sweep,
     views,
 )
-from playground.trainer import Trainer, csv_data
+from playground.trainer import MAX_EDIT, Trainer, csv_data
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
 
@@ -521,7 +521,75 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     if due or "slow_figs" not in s:
         s.slow_figs = lower_figures(t, frame, tpl)
     for name, fig in s.slow_figs:  # full width each: narrow heatmap panels would crowd
-        show(fig, key + name, live=live_now)
+        pickable = name == "network" and not key and not s.playing
+        event = show(fig, key + name, select=pickable, live=live_now)
+        if pickable:
+            network_pick(t, frame, event, tpl)
+
+
+def network_pick(t: Trainer, frame: views.Frame, event, tpl: str) -> None:
+    """A clicked unit: its map, large, and its bias to edit; a clicked edge: its weight."""
+    points = (event or {}).get("selection", {}).get("points", [])
+    picked = views.picked_parameter(t.layer_sizes, [p.get("customdata") for p in points])
+    if picked is None:
+        st.caption(
+            "Click a unit to see its map large and edit its bias, or the middle of an edge to "
+            "edit its weight."
+        )
+        return
+    k, i, j = picked
+    if j is not None:
+        what = f"unit {j} of layer {k - 1} → unit {i} of layer {k}"
+        edit_parameter(t, frame, f"W{k}", (i, j), what)
+        return
+    left, right = st.columns([3, 2])
+    name = f"X[{i}] = {t.data.feature_names[i]}" if k == 0 else f"a{k}[{i}]"
+    with left:
+        xs, ys, A = views.unit_grid(t, k, i, frame.params)
+        fig = figures.unit_map(xs, ys, A, t.data.P_train, t.data.Y_train, name=name, template=tpl)
+        show(fig, "unit_map")
+    with right:
+        if k == 0:
+            st.markdown(f"**Input {name}**: the network sees each point through this feature.")
+        else:
+            f = "sigmoid" if k == t.L else t.config.activations[k - 1]
+            st.markdown(f"**Unit {name}** = {f}(Z{k}[{i}]), drawn over the input plane.")
+            edit_parameter(t, frame, f"B{k}", (i, 0), f"the bias of unit {i} of layer {k}")
+
+
+def edit_parameter(t: Trainer, frame: views.Frame, name: str, index, what: str) -> None:
+    """The value, gradient and next update of one parameter, and a form to set it."""
+    value, grad, update = views.parameter_values(frame, t.alpha, name, index)
+    label = f"{name}[{index[0]},{index[1]}]" if name[0] == "W" else f"{name}[{index[0]}]"
+    st.markdown(
+        f"**{label}**, {what}: now {value:.4g}; d{label} = {grad:.3g}, so the next step "
+        f"changes it by −α·d{name} = {update:+.3g}."
+    )
+    form_key = f"edit_{name}_{index[0]}_{index[1]}_{t.epoch}"
+    with st.form(form_key, border=False):
+        st.number_input(
+            f"New value of {label}",
+            min_value=-MAX_EDIT,
+            max_value=MAX_EDIT,
+            value=float(value),
+            step=0.1,
+            format="%.4f",
+            key=form_key + "_value",
+        )
+        st.form_submit_button(
+            "Set", on_click=on_edit, args=(name, index, form_key + "_value"), type="primary"
+        )
+
+
+def on_edit(name: str, index, value_key: str) -> None:
+    s = st.session_state
+    try:
+        s.trainer.set_parameter(name, index, float(s[value_key]))
+    except ValueError as err:
+        s.notice = f"Not set: {err}."
+        return
+    s.staged = None  # a staged epoch in progress saw the old value
+    s.notice = f"{name}{list(index)} set to {float(s[value_key]):g} at epoch {s.trainer.epoch}."
 
 
 def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:

@@ -464,6 +464,97 @@ def decision_boundary(
     return _figure(data, layout, template, title, height)
 
 
+def unit_map(
+    xs: ArrayLike,
+    ys: ArrayLike,
+    A: ArrayLike,
+    X_train: ArrayLike,
+    Y_train: ArrayLike,
+    *,
+    name: str,
+    title: str | None = None,
+    template: str = "plotly_white",
+    height: int | None = 460,
+) -> go.Figure:
+    """One unit's value over the input plane, large, with the training points on top.
+
+    ``A`` is ``(ny, nx)`` over the grid ``xs``, ``ys`` (as from ``views.unit_grid``); ``name``
+    labels the colour bar and hover (``"a1[2]"``). The colour scale is diverging and symmetric
+    around 0 (a unit's sign is what the next layer's weights act on), the points are drawn
+    small and outlined so the map stays readable under them.
+    """
+    _, tone = _theme(template)
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    A = np.asarray(A, dtype=float)
+    if A.shape != (ys.size, xs.size):
+        raise ValueError(f"A must have shape (ny, nx) = {(ys.size, xs.size)}, got {A.shape}")
+    X_train = _points("X_train", X_train)
+    y_train = _labels("Y_train", Y_train, X_train.shape[1])
+    zm = _abs_max(A)
+    big = np.finfo(np.float32).max
+    data: list[dict[str, Any]] = [
+        {
+            "type": "heatmap",
+            "x": xs,
+            "y": ys,
+            "z": np.clip(A, -big, big).astype(np.float32),
+            "zmin": -zm,
+            "zmax": zm,
+            "colorscale": _diverging_scale(tone),
+            "colorbar": {
+                "title": {"text": name, "side": "right"},
+                "orientation": "h",
+                "len": 0.6,
+                "thickness": 12,
+                "x": 0.5,
+                "xanchor": "center",
+                "yref": "container",
+                "y": _LEGEND_PX / (height or _DEFAULT_HEIGHT),
+                "yanchor": "bottom",
+            },
+            "hovertemplate": f"x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<br>{name} = %{{z:.3g}}"
+            "<extra></extra>",
+            "name": name,
+        }
+    ]
+    colors = _SIGN_COLORS[tone]
+    for cls in (0, 1):
+        mask = y_train == bool(cls)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": X_train[0, mask],
+                "y": X_train[1, mask],
+                "name": f"train class {cls}",
+                "marker": {"size": 6, "color": colors[cls], "line": {"color": "white", "width": 1}},
+                "hoverinfo": "skip",
+            }
+        )
+    layout = {
+        "xaxis": {
+            "title": _axis_title("x1"),
+            "range": [float(xs[0]), float(xs[-1])],
+            "constrain": "domain",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "yaxis": {
+            "title": _axis_title("x2"),
+            "range": [float(ys[0]), float(ys[-1])],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "yref": "container",
+                   "y": 0.0, "yanchor": "bottom"},
+        "margin": {"l": 60, "r": 20, "t": 60, "b": _LEGEND_PX + 100},
+    }
+    return _figure(data, layout, template, title or f"{name} over the input plane", height)
+
+
 # ---------------------------------------------------------------------------------------------
 # Heatmap grids (one subplot column per matrix, one figure)
 
@@ -1207,6 +1298,7 @@ def network_graph(
             "marker": {"size": 10, "color": "rgba(0,0,0,0)", "line": {"width": 0}},
             "hovertext": hover_text,
             "hoverinfo": "text",
+            "customdata": np.stack([kk, ii, jj], axis=1),  # which weight: layer k, row i, col j
             "name": "edges",
             "showlegend": False,
         }
@@ -1222,13 +1314,14 @@ def network_graph(
     labels = node_labels if node_labels is not None else labels_default
     bmax = max((_abs_max(b) for b in B.values()), default=1.0)
     for group in ("plain", "mapped"):
-        nx_, ny_, text, color = [], [], [], []
+        nx_, ny_, text, color, unit = [], [], [], [], []
         for k, n in enumerate(sizes):
             if (k in mapped) != (group == "mapped"):
                 continue
             for i in range(n):
                 nx_.append(float(k))
                 ny_.append(float(ys[k][i]))
+                unit.append((k, i))
                 line = str(labels[k][i])
                 if k in B:
                     line += f"<br>{b_name[k]}[{i}] = {_fmt(B[k][i])}"
@@ -1262,6 +1355,7 @@ def network_graph(
                 "marker": marker,
                 "hovertext": text,
                 "hoverinfo": "text",
+                "customdata": unit,  # which unit: layer k, unit i
                 "name": f"nodes ({group})",
                 "showlegend": False,
             }

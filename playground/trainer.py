@@ -19,6 +19,7 @@ from playground import datasets, engine
 HISTORY_ROWS = 65_536  # at most this many history rows are kept; older ones are thinned
 SNAPSHOT_BYTES = 16 * 2**20  # parameter snapshots for replay take at most this much
 SNAPSHOT_COUNT = (16, 512)  # ... and between this many snapshots (the lower bound wins)
+MAX_EDIT = 1000.0  # largest |value| ``set_parameter`` accepts
 TEST_BATCH = 32  # the test set is evaluated for up to this many epochs at once ...
 TEST_BATCH_BYTES = 4 * 2**20  # ... whose float32 activations take at most about this much
 
@@ -336,6 +337,58 @@ class Trainer:
         self._row[[2, 4]] = self._measured_test
         np.copyto(self._last, self._row)
         self._diverge()
+
+    # -- editing a parameter -------------------------------------------------------------------
+
+    def set_parameter(self, name: str, index: tuple[int, ...], value: float) -> None:
+        """Set one weight or bias, e.g. ``("W2", (1, 3), 0.5)``, at the current epoch.
+
+        The forward pass, gradients and the current epoch's history row (and snapshot) are
+        measured again with the new value, so the next step trains from it. Raises
+        ``ValueError`` for an unknown parameter or index, or a value that is not a finite
+        number of at most ``MAX_EDIT`` in size.
+        """
+        kind, layer = name[:1], name[1:]
+        if kind not in ("W", "B") or not layer.isdigit() or not 1 <= int(layer) <= self.L:
+            raise ValueError(f"no parameter {name!r}: W1..W{self.L} or B1..B{self.L}")
+        target = (self.ws.W if kind == "W" else self.ws.B)[int(layer)]
+        try:
+            index = tuple(int(i) for i in index)
+            if len(index) != 2:
+                raise IndexError
+            if not all(0 <= i < n for i, n in zip(index, target.shape, strict=True)):
+                raise IndexError
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"{name} has shape {target.shape}; no entry {index!r}") from None
+        if not (isinstance(value, (int, float)) and math.isfinite(value)):
+            raise ValueError(f"{name}{list(index)} must be a finite number; got {value!r}")
+        if abs(value) > MAX_EDIT:
+            raise ValueError(f"{name}{list(index)} must lie between -{MAX_EDIT:g} and {MAX_EDIT:g}")
+        if self.diverged:
+            raise ValueError("training diverged: reset before editing a parameter")
+        ws = self.ws
+        old = float(target[index])
+        target[index] = value
+        with np.errstate(all="ignore"):
+            ws.forward()
+            finite = self._measure_and_record(record=False)
+            test = self._test.evaluate(ws.theta)[0] if finite else None
+            if test is None or not np.isfinite(test).all():
+                target[index] = old  # (out of reach within MAX_EDIT; kept safe anyway)
+                ws.forward()
+                self._measure_and_record(record=False)
+                raise ValueError(f"{name}{list(index)} = {value:g} makes the cost infinite")
+        row = self._row
+        row[0] = self.epoch
+        row[[2, 4]] = test
+        np.copyto(self._last, row)
+        hist, snaps = self._hist, self._snaps
+        if hist.n and hist.epochs[hist.n - 1] == self.epoch:
+            hist.rows[hist.n - 1] = row
+        if snaps.n and snaps.epochs[snaps.n - 1] == self.epoch:
+            snaps.rows[snaps.n - 1] = ws.theta
+        np.copyto(self._measured_theta, ws.theta)
+        self._measured_test = test
 
     # -- what the views read -------------------------------------------------------------------
 

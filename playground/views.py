@@ -81,6 +81,19 @@ def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
     return [finite(cache[f"A{k}"].reshape(-1, n, n)) for k in range(trainer.L + 1)]
 
 
+def unit_grid(trainer: Trainer, k: int, i: int, params=None, n: int = 100):
+    """``xs, ys, A``: unit ``i`` of layer ``k`` (0: the input feature ``X[i]``) over a grid
+    covering all points, ``A`` of shape (n, n)."""
+    d = trainer.data
+    xs, ys, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
+    params = trainer.params if params is None else params
+    X = _inputs(trainer, G)
+    if k == 0:
+        return xs, ys, finite(X[i].reshape(n, n))
+    cache = engine.forward(params, X, trainer.config.activations)
+    return xs, ys, finite(cache[f"A{k}"][i].reshape(n, n))
+
+
 def finite(a: np.ndarray, fill: float = 0.0, big: float = 1e300) -> np.ndarray:
     """``a`` with NaN replaced by ``fill`` and infinities clipped to ``±big``: off the training
     data (a grid wider than the points) even the last finite parameters can overflow."""
@@ -117,3 +130,32 @@ def point_error(frame: Frame) -> np.ndarray:
 def nearest_point(P: np.ndarray, x: float, y: float) -> int:
     """The column of ``P`` (2, m) nearest to the clicked point ``(x, y)``."""
     return int(np.argmin((P[0] - x) ** 2 + (P[1] - y) ** 2))
+
+
+def picked_parameter(layer_sizes, customdata) -> tuple[int, int, int | None] | None:
+    """What a click on the network picked, from the clicked points' ``customdata``: an edge's
+    ``[k, i, j]`` (the weight ``Wk[i, j]``) or a unit's ``[k, i]`` (``j`` is then None). The
+    first that fits ``layer_sizes`` wins; None when nothing does (e.g. a pick from another
+    network)."""
+    sizes = [int(n) for n in layer_sizes]
+    L = len(sizes) - 1
+    for cd in customdata or []:
+        if not isinstance(cd, (list, tuple)) or len(cd) not in (2, 3):
+            continue
+        try:
+            k, i, *rest = (int(v) for v in cd)
+        except (TypeError, ValueError):
+            continue
+        if rest:
+            if 1 <= k <= L and 0 <= i < sizes[k] and 0 <= rest[0] < sizes[k - 1]:
+                return k, i, rest[0]
+        elif 0 <= k <= L and 0 <= i < sizes[k]:
+            return k, i, None
+    return None
+
+
+def parameter_values(frame: Frame, alpha: float, name: str, index) -> tuple[float, float, float]:
+    """One parameter's value, its gradient and the change the next step makes, ``-alpha d``."""
+    value = float(frame.params[name][tuple(index)])
+    grad = float(frame.grads[f"d{name}"][tuple(index)])
+    return value, grad, -alpha * grad

@@ -389,6 +389,22 @@ def test_network_one_hover_point_per_edge():
 
 
 
+def test_network_clickable_points_say_which_weight_or_unit():
+    sizes = (2, 4, 3, 1)
+    params = make_params(sizes)
+    fig = F.network_graph(sizes, params, biases={f"B{k}": params[f"B{k}"] for k in (1, 2, 3)})
+    trace = hover_trace(fig)
+    for (k, i, j), text in zip(np.asarray(trace.customdata).tolist(), trace.hovertext, strict=True):
+        assert text.startswith(f"W{k}[{i},{j}] = {F._fmt(params[f'W{k}'][i, j])}")
+    units = []
+    for t in fig.data:
+        if t.name.startswith("nodes"):
+            for (k, i), x, y in zip(np.asarray(t.customdata).tolist(), t.x, t.y, strict=True):
+                assert x == k and y == (sizes[k] - 1) / 2 - i  # the node drawn for unit i
+                units.append((k, i))
+    assert sorted(units) == [(k, i) for k, n in enumerate(sizes) for i in range(n)]
+
+
 def test_network_highlight_shades_the_layers_a_stage_works_on():
     sizes = (2, 4, 3, 1)
     assert not F.network_graph(sizes, make_params(sizes)).layout.shapes
@@ -692,3 +708,19 @@ def test_heatmap_panels_give_every_cell_the_same_size():
     assert w[3] > w[0] / 2  # a one-column bias keeps room for its labels
     assert fig.layout.yaxis3.title.text == ""  # one row: no "unit in layer 3" running off
     assert all(a < b for (_, a), (b, _) in zip(width, width[1:], strict=False))  # no overlap
+
+
+def test_unit_map_is_the_units_values_on_a_symmetric_scale(boundary_data):
+    xs, ys, _, X, Y, _, _ = boundary_data
+    A = np.tanh(np.add.outer(ys, -2 * xs))  # some unit's values over the grid
+    fig = F.unit_map(xs, ys, A, X, Y, name="a1[2]")
+    validated(fig)
+    (hm,) = heatmaps(fig)
+    np.testing.assert_allclose(np.asarray(hm.z, dtype=float), A, rtol=1e-6)
+    assert hm.zmin == -hm.zmax == -np.abs(A).max()
+    assert hm.colorbar.title.text == "a1[2]"
+    assert fig.layout.title.text == "a1[2] over the input plane"
+    points = [t for t in fig.data if t.type == "scatter"]
+    assert sum(len(t.x) for t in points) == X.shape[1]
+    with pytest.raises(ValueError):
+        F.unit_map(xs, ys, A[:-1], X, Y, name="a1[2]")

@@ -558,3 +558,67 @@ def test_large_inputs_raise_no_warnings_at_construction():
         warnings.simplefilter("error")
         t = Trainer(SMALL, data=data)
     assert np.isfinite(t.history.to_numpy(dtype=float)).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing a parameter
+# ---------------------------------------------------------------------------------------------
+
+
+def test_set_parameter_measures_the_epoch_again_and_training_continues_from_it():
+    t = stepped(SMALL, 10)
+    t.set_parameter("W2", (1, 2), 0.75)
+    t.set_parameter("B1", (0, 0), -1.5)
+    params = t.params
+    assert params["W2"][1, 2] == 0.75 and params["B1"][0, 0] == -1.5
+    assert t.epoch == 10
+    view = engine_view(t, params)
+    last = t.last
+    assert last["epoch"] == 10
+    assert last["train_cost"] == close(view["train_cost"], 1e-12)
+    assert last["test_cost"] == close(view["test_cost"], 2e-6)
+    assert last["test_acc"] == view["test_acc"]
+    assert t.history.iloc[-1].to_dict() == last  # the epoch's row, not a new one
+    assert len(t.history) == 11
+    assert_params_equal(t.snapshot(10), params)  # a replay of epoch 10 shows the edit
+    for name, G in view["grads"].items():
+        if name.startswith("d") and not name.startswith("dZ"):
+            np.testing.assert_allclose(t.grads[name], G, rtol=1e-12, atol=1e-15)
+    t.step(1)
+    expected = engine.update(params, view["grads"], t.alpha)
+    for name, P in t.params.items():
+        np.testing.assert_allclose(P, expected[name], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "value", "words"),
+    [
+        ("W9", (0, 0), 1.0, "no parameter"),
+        ("Z1", (0, 0), 1.0, "no parameter"),
+        ("W", (0, 0), 1.0, "no parameter"),
+        ("W1", (3, 0), 1.0, "no entry"),
+        ("W1", (0, -1), 1.0, "no entry"),
+        ("W1", (0,), 1.0, "no entry"),
+        ("W1", ("a", 0), 1.0, "no entry"),
+        ("B2", (0, 1), 1.0, "no entry"),
+        ("W1", (0, 0), float("nan"), "finite"),
+        ("W1", (0, 0), float("inf"), "finite"),
+        ("W1", (0, 0), "1", "finite"),
+        ("W1", (0, 0), 1e4, "between"),
+    ],
+)
+def test_set_parameter_refuses_what_it_cannot_set(name, index, value, words):
+    t = stepped(SMALL, 3)
+    before, last = t.params, t.last
+    with pytest.raises(ValueError, match=words):
+        t.set_parameter(name, index, value)
+    assert_params_equal(t.params, before)
+    assert t.last == last
+
+
+def test_set_parameter_after_divergence_is_refused():
+    t = Trainer(DIVERGING)
+    t.step(1000)
+    assert t.diverged
+    with pytest.raises(ValueError, match="reset"):
+        t.set_parameter("W1", (0, 0), 0.0)
