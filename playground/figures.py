@@ -1298,7 +1298,7 @@ def network_graph(
             "marker": {"size": 10, "color": "rgba(0,0,0,0)", "line": {"width": 0}},
             "hovertext": hover_text,
             "hoverinfo": "text",
-            "customdata": np.stack([kk, ii, jj], axis=1),  # which weight: layer k, row i, col j
+            "customdata": np.stack([kk, ii, jj], axis=1).tolist(),  # the weight Wk[i, j]
             "name": "edges",
             "showlegend": False,
         }

@@ -161,6 +161,67 @@ def test_step_and_its_shortcut_advance_the_epoch(page: Page, wait_idle) -> None:
     expect_clean(page)
 
 
+# Where the point ``index`` of the network chart's trace ``name`` is on the page, and its
+# customdata (Plotly's own axis conversions: the points are transparent markers).
+_POINT_JS = """([name, index]) => {
+  const gd = document.querySelector('.st-key-network .js-plotly-plot');
+  const t = gd._fullData.find(d => d.name === name);
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const r = gd.getBoundingClientRect();
+  return {x: r.left + xa._offset + xa.l2p(t.x[index]), y: r.top + ya._offset + ya.l2p(t.y[index]),
+          cd: Array.from(t.customdata[index]), text: t.hovertext ? t.hovertext[index] : null};
+}"""
+_FIND_JS = """([name, want]) => {
+  const gd = document.querySelector('.st-key-network .js-plotly-plot');
+  const t = gd._fullData.find(d => d.name === name);
+  return t.customdata.findIndex(cd => Array.from(cd).join() === want.join());
+}"""
+
+
+def click_network(page: Page, name: str, want: list[int], wait_idle) -> dict:
+    """Click the network chart's point of trace ``name`` whose customdata is ``want``."""
+    page.locator(".st-key-network .js-plotly-plot").scroll_into_view_if_needed()
+    index = page.evaluate(_FIND_JS, [name, want])
+    assert index >= 0, f"no point {want} in {name!r}"
+    where = page.evaluate(_POINT_JS, [name, index])
+    assert where["cd"] == want
+    page.mouse.click(where["x"], where["y"])
+    wait_idle(page)
+    return where
+
+
+def test_click_an_edge_to_edit_its_weight_and_a_unit_to_see_its_map(page: Page, wait_idle) -> None:
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 1)
+    hint = page.get_by_text("Click a unit to see its map large and edit its bias")
+    expect(hint).to_be_visible()
+    cost_before = metric(page, "Cost").inner_text()
+
+    # An edge: the weight W2[1,0], its gradient and update, and a form to set it.
+    edge = click_network(page, "edges", [2, 1, 0], wait_idle)
+    assert edge["text"].startswith("W2[1,0] = ")
+    about = page.get_by_text(re.compile(r"^W2\[1,0\], unit 0 of layer 1 → unit 1 of layer 2: now "))
+    expect(about).to_be_visible()
+    expect(hint).to_have_count(0)
+    box = page.get_by_label("New value of W2[1,0]")
+    box.fill("2.5")
+    page.get_by_role("button", name="Set", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text("W2[1, 0] set to 2.5 at epoch 1.")).to_be_visible()
+    expect_epoch(page, 1)  # an edit is not a step
+    expect(metric(page, "Cost")).not_to_have_text(cost_before)  # the cost of the new weight
+    after = page.evaluate(_POINT_JS, ["edges", page.evaluate(_FIND_JS, ["edges", [2, 1, 0]])])
+    assert after["text"].startswith("W2[1,0] = 2.5")  # the drawing shows the new value
+
+    # A unit: its map large, with its bias to edit.
+    click_network(page, "nodes (mapped)", [1, 1], wait_idle)
+    expect(page.get_by_text(re.compile(r"^Unit a1\[1\] = tanh\(Z1\[1\]\)"))).to_be_visible()
+    expect(page.get_by_label("New value of B1[1]")).to_be_visible()
+    unit_map = page.locator(".st-key-unit_map .gtitle")
+    expect(unit_map).to_have_text("a1[1] over the input plane")
+    expect_clean(page)
+
+
 def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) -> None:
     click_key(page, "step", wait_idle)
     expect_epoch(page, 1)
