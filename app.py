@@ -72,7 +72,8 @@ def init_state() -> None:
     if preset is not None:
         query = {**presets.preset_query(preset.slug), **query}
     config, epoch, problems = state.config_from_query(query)
-    s.problems = problems
+    s.hidden, hide_problems = state.hidden_from_query(query)
+    s.problems = problems + hide_problems
     s.preset = preset.slug if preset else None
     show_config(config)
     s.playing = False
@@ -224,22 +225,62 @@ def preset_box() -> None:
             )
 
 
+# The session keys of each control a classroom link can hide (see state.CONTROLS).
+CONTROL_KEYS = {
+    "preset": ("preset_choice",),
+    "dataset": ("dataset",),
+    "points": ("n_samples",),
+    "noise": ("noise",),
+    "features": ("features",),
+    "split": ("train_ratio",),
+    "seed": ("seed",),
+    "layers": ("n_layers", *(f"units_{k}" for k in range(1, state.MAX_LAYERS + 1))),
+    "activations": tuple(f"act_{k}" for k in range(1, state.MAX_LAYERS + 1)),
+    "init": ("init",),
+    "alpha": ("alpha",),
+    "batch": ("batch",),
+    "l2": ("l2",),
+}
+
+
+def keep_hidden_values() -> None:
+    """A widget not drawn in a run loses its value; a hidden control's must stay (the lesson's)."""
+    s = st.session_state
+    for name in s.hidden:
+        for key in CONTROL_KEYS[name]:
+            if key in s:
+                s[key] = s[key]
+
+
 def sidebar() -> None:
     s = st.session_state
     sb = st.sidebar
-    sb.header("Workshop")
-    s.setdefault("preset_choice", s.get("preset"))
-    sb.selectbox(
-        "Preset",
-        list(presets.PRESETS),
-        format_func=lambda slug: presets.PRESETS[slug].title,
-        key="preset_choice",
-        index=None,
-        placeholder="Open a demonstration…",
-        on_change=on_preset,
-    )
-    sb.header("Data")
-    sb.selectbox("Dataset", (*state.DATASETS, UPLOAD), key="dataset")
+    keep_hidden_values()
+    shown = [name for name in state.CONTROLS if name not in s.hidden]
+    if s.hidden:
+        t = s.trainer
+        values = state.lesson_values(t.config.replace(alpha=t.alpha), s.hidden)
+        sb.caption(
+            f"A classroom link: {len(s.hidden)} of the controls are set for this lesson and "
+            f"hidden{': ' + values if values else ''}."
+        )
+    if "preset" in shown:
+        sb.header("Workshop")
+        s.setdefault("preset_choice", s.get("preset"))
+        sb.selectbox(
+            "Preset",
+            list(presets.PRESETS),
+            format_func=lambda slug: presets.PRESETS[slug].title,
+            key="preset_choice",
+            index=None,
+            placeholder="Open a demonstration…",
+            on_change=on_preset,
+        )
+    data_controls = ("dataset", "points", "noise", "features", "split", "seed")
+    if any(name in shown for name in data_controls):
+        sb.header("Data")
+    if "dataset" in shown:
+        sb.selectbox("Dataset", (*state.DATASETS, UPLOAD), key="dataset")
     if s.dataset == UPLOAD:
         upload = sb.file_uploader(
             "CSV file: numeric columns and a 0/1 label column",
@@ -269,56 +310,86 @@ def sidebar() -> None:
         s.setdefault("n_samples", config.n_samples)
         s.setdefault("noise", config.noise)
         s.setdefault("features", list(config.features))
-        sb.slider("Points", *state.SAMPLES_RANGE, step=50, key="n_samples")
-        sb.slider("Noise", *state.NOISE_RANGE, step=0.05, key="noise")
-        sb.multiselect(
-            "Input features",
-            list(datasets.FEATURES),
-            format_func=datasets.FEATURE_LABELS.get,
-            key="features",
-        )
-    sb.slider("Training share", *state.RATIO_RANGE, step=0.1, key="train_ratio")
-    sb.number_input("Seed", *state.SEED_RANGE, step=1, key="seed")
+        if "points" in shown:
+            sb.slider("Points", *state.SAMPLES_RANGE, step=50, key="n_samples")
+        if "noise" in shown:
+            sb.slider("Noise", *state.NOISE_RANGE, step=0.05, key="noise")
+        if "features" in shown:
+            sb.multiselect(
+                "Input features",
+                list(datasets.FEATURES),
+                format_func=datasets.FEATURE_LABELS.get,
+                key="features",
+            )
+    if "split" in shown:
+        sb.slider("Training share", *state.RATIO_RANGE, step=0.1, key="train_ratio")
+    if "seed" in shown:
+        sb.number_input("Seed", *state.SEED_RANGE, step=1, key="seed")
 
-    sb.header("Network")
-    sb.slider("Hidden layers", 1, state.MAX_LAYERS, key="n_layers")
+    if any(name in shown for name in ("layers", "activations", "init")):
+        sb.header("Network")
+    if "layers" in shown:
+        sb.slider("Hidden layers", 1, state.MAX_LAYERS, key="n_layers")
     for k in range(1, s.n_layers + 1):
-        c1, c2 = sb.columns(2)
         s.setdefault(f"units_{k}", 4)
         s.setdefault(f"act_{k}", "tanh")
-        c1.number_input(f"n{k} (units)", 1, state.MAX_UNITS, key=f"units_{k}")
-        c2.selectbox(
-            f"f{k}",
-            state.ACTIVATION_NAMES,
-            format_func=state.ACTIVATION_LABELS.get,
-            key=f"act_{k}",
+        both = "layers" in shown and "activations" in shown
+        c1, c2 = sb.columns(2) if both else (sb, sb)
+        if "layers" in shown:
+            c1.number_input(f"n{k} (units)", 1, state.MAX_UNITS, key=f"units_{k}")
+        if "activations" in shown:
+            c2.selectbox(
+                f"f{k}",
+                state.ACTIVATION_NAMES,
+                format_func=state.ACTIVATION_LABELS.get,
+                key=f"act_{k}",
+            )
+    if "layers" in shown:
+        sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
+    if "init" in shown:
+        sb.selectbox(
+            "Initialisation",
+            list(state.INIT_LABELS),
+            format_func=state.INIT_LABELS.get,
+            key="init",
         )
-    sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
-    sb.selectbox(
-        "Initialisation", list(state.INIT_LABELS), format_func=state.INIT_LABELS.get, key="init"
-    )
 
-    sb.header("Training")
-    sb.selectbox(
-        "Learning rate α",
-        [_alpha_label(a) for a in state.ALPHAS],
-        key="alpha",
-        accept_new_options=True,
-        help="Pick one, or type any value and press Enter. Changing α keeps training.",
-    )
-    sb.selectbox(
-        "Batch size",
-        ["full", *state.BATCH_SIZES[1:]],
-        format_func=lambda b: "full batch (the notes)" if b == "full" else str(b),
-        key="batch",
-    )
-    sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, key="l2")
+    if any(name in shown for name in ("alpha", "batch", "l2")):
+        sb.header("Training")
+    if "alpha" in shown:
+        sb.selectbox(
+            "Learning rate α",
+            [_alpha_label(a) for a in state.ALPHAS],
+            key="alpha",
+            accept_new_options=True,
+            help="Pick one, or type any value and press Enter. Changing α keeps training.",
+        )
+    if "batch" in shown:
+        sb.selectbox(
+            "Batch size",
+            ["full", *state.BATCH_SIZES[1:]],
+            format_func=lambda b: "full batch (the notes)" if b == "full" else str(b),
+            key="batch",
+        )
+    if "l2" in shown:
+        sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, key="l2")
 
     sb.header("View")
     sb.toggle("Show test points", value=True, key="show_test")
     sb.toggle("Discretize output", value=False, key="discretize")
     sb.toggle("Size points by error |dZ|", value=False, key="point_error")
     sb.toggle("Log-scale cost", value=False, key="log_cost")
+
+    with sb.expander("Classroom link"):
+        st.multiselect(
+            "Hide these controls",
+            list(state.CONTROLS),
+            format_func=state.CONTROLS.get,
+            key="hidden",
+            help="For a lesson: the page's link then opens with these controls set to the "
+            "values shown now, and hidden.",
+        )
+        st.caption("Copy the page's address to share the lesson.")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -679,6 +750,8 @@ def live_view() -> None:
             query["present"] = "1"
         if s.get("preset"):
             query["preset"] = s.preset
+        if s.hidden:
+            query["hide"] = ",".join(s.hidden)
         st.query_params.from_dict(query)
     if s.pop("full_rerun", False):
         st.rerun(scope="app")

@@ -103,7 +103,45 @@ def _number(raw: str, kind, lo: float, hi: float, name: str, problems: list[str]
 
 
 # The names a link may hold: the config's (see _query), the epoch, and the page's own.
-QUERY_NAMES = (*_query(DEFAULT), "epoch", "present", "preset")
+QUERY_NAMES = (*_query(DEFAULT), "epoch", "present", "preset", "hide")
+
+# The controls a classroom link can hide (``hide=alpha,layers``): the page then shows the
+# lesson's values for them without a way to change them. Name -> label.
+CONTROLS = {
+    "preset": "Preset",
+    "dataset": "Dataset (and CSV upload)",
+    "points": "Points",
+    "noise": "Noise",
+    "features": "Input features",
+    "split": "Training share",
+    "seed": "Seed",
+    "layers": "Hidden layers and units",
+    "activations": "Activations",
+    "init": "Initialisation",
+    "alpha": "Learning rate α",
+    "batch": "Batch size",
+    "l2": "L2 regularisation",
+}
+
+
+def hidden_from_query(query: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """The controls a link hides (``hide=alpha,layers``), in ``CONTROLS`` order, and a line
+    for ``problems`` about any name it does not know. Never raises."""
+    raw = query.get("hide")
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else None
+    if not raw:
+        return [], []
+    names = {n.strip().lower() for n in str(raw)[:400].split(",") if n.strip()}
+    unknown = sorted(n[:20] for n in names - set(CONTROLS))
+    problems = []
+    if unknown:
+        problems.append(
+            f"hide: unknown control{'s' if len(unknown) > 1 else ''} "
+            + ", ".join(repr(n) for n in unknown[:5])
+            + f" (it knows {', '.join(CONTROLS)})"
+        )
+    return [n for n in CONTROLS if n in names], problems
 # Names that sites add to shared links by themselves (tracking): ignored without a word.
 _ADDED_BY_SITES = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$")
 
@@ -239,3 +277,23 @@ def parse_alpha(text: str | float) -> float | None:
 def architecture_changed(old: Config, new: Config) -> bool:
     """Whether going from ``old`` to ``new`` needs a fresh network (anything but alpha)."""
     return old.replace(alpha=new.alpha) != new
+
+
+def lesson_values(config: Config, hidden) -> str:
+    """The values of the hidden controls, for the page to say: ``"α = 0.03; layers 4, 4"``."""
+    parts = {
+        "preset": None,
+        "dataset": f"data {config.dataset}",
+        "points": f"{config.n_samples} points",
+        "noise": f"noise {config.noise:g}",
+        "features": "features " + ", ".join(config.features),
+        "split": f"training share {config.train_ratio:g}",
+        "seed": f"seed {config.seed}",
+        "layers": "hidden layers " + ", ".join(str(n) for n in config.hidden),
+        "activations": "activations " + ", ".join(config.activations),
+        "init": f"{config.init} initialisation",
+        "alpha": f"α = {config.alpha:g}",
+        "batch": "full batch" if config.batch_size is None else f"batch {config.batch_size}",
+        "l2": f"L2 λ = {config.l2:g}",
+    }
+    return "; ".join(parts[name] for name in hidden if parts.get(name))

@@ -223,6 +223,54 @@ def test_bad_link_warns_and_opens_defaults():
     assert at.session_state.trainer.config.hidden == (4, 4)
 
 
+def sidebar_labels(at) -> set[str]:
+    widgets = [*at.sidebar.selectbox, *at.sidebar.slider, *at.sidebar.number_input]
+    widgets += [*at.sidebar.multiselect, *at.sidebar.select_slider]
+    return {w.label for w in widgets}
+
+
+def test_classroom_link_hides_its_controls_and_keeps_their_values():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["alpha"] = "0.03"
+    at.query_params["hidden"] = "6,3"
+    at.query_params["hide"] = "alpha,layers,noise,bogus"
+    at.run()
+    assert not at.exception
+    labels = sidebar_labels(at)
+    assert "Learning rate α" not in labels and "Hidden layers" not in labels
+    assert "Noise" not in labels and "n1 (units)" not in labels
+    assert {"Dataset", "Points", "f1", "f2", "Batch size"} <= labels  # the others stay
+    assert "hide: unknown control 'bogus'" in " ".join(w.value for w in at.warning)
+    lesson = " ".join(c.value for c in at.sidebar.caption)
+    assert "noise 0; hidden layers 6, 3; α = 0.03" in lesson  # what is set, though hidden
+    assert at.sidebar.multiselect(key="hidden").value == ["noise", "layers", "alpha"]
+    t = at.session_state.trainer
+    assert t.alpha == 0.03 and t.layer_sizes == (2, 6, 3, 1)
+
+    # The lesson's values hold through Steps and other controls' changes...
+    at.button(key="step").click().run()
+    at.sidebar.selectbox(key="act_1").set_value("relu").run()
+    t = at.session_state.trainer
+    assert t.alpha == 0.03 and t.layer_sizes == (2, 6, 3, 1)
+    assert t.config.activations == ("relu", "tanh")
+    assert at.query_params["hide"] in (["noise,layers,alpha"], "noise,layers,alpha")
+
+    # ... and showing a control again shows it with the lesson's value.
+    at.sidebar.multiselect(key="hidden").set_value(["noise", "layers"]).run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="alpha").value == "0.03"
+    assert at.session_state.trainer.alpha == 0.03
+
+    # A teacher hides a control that was on the page: its value is the lesson's from now on.
+    at.sidebar.selectbox(key="alpha").set_value("0.1").run()
+    at.sidebar.multiselect(key="hidden").set_value(["noise", "layers", "alpha"]).run()
+    for _ in range(2):
+        at.button(key="step").click().run()
+    assert not at.exception
+    assert at.session_state.trainer.alpha == 0.1
+    assert at.session_state.trainer.epoch == 2  # (changing f1 above restarted it)
+
+
 def test_divergence_stops_with_a_message():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["act"] = "linear,linear"

@@ -104,3 +104,32 @@ def test_architecture_changed_ignores_alpha_only():
     assert state.architecture_changed(base, base.replace(hidden=(4, 5)))
     assert state.architecture_changed(base, base.replace(seed=1))
     assert state.architecture_changed(base, base.replace(noise=0.1, alpha=0.01))
+
+
+@pytest.mark.parametrize(
+    ("raw", "hidden", "problem"),
+    [
+        (None, [], None),
+        ("", [], None),
+        ("alpha", ["alpha"], None),
+        ("layers, ALPHA,noise,alpha", ["noise", "layers", "alpha"], None),  # CONTROLS order
+        (["x", "seed,l2"], ["seed", "l2"], None),  # a list: the last value
+        ("alpha,nope,<b>", ["alpha"], "hide: unknown controls '<b>', 'nope'"),
+        (",,,", [], None),
+        ("a" * 1000, [], "hide: unknown control 'aaaaaaaaaaaaaaaaaaaa'"),
+    ],
+)
+def test_hidden_from_query(raw, hidden, problem):
+    query = {} if raw is None else {"hide": raw}
+    got, problems = state.hidden_from_query(query)
+    assert got == hidden
+    assert [p.split(" (")[0] for p in problems] == ([problem] if problem else [])
+    assert "hide" in state.QUERY_NAMES
+
+
+def test_lesson_values_name_the_hidden_controls_values():
+    config = state.DEFAULT.replace(alpha=0.03, hidden=(6, 3), activations=("relu", "tanh"))
+    text = state.lesson_values(config, ["layers", "activations", "alpha", "preset"])
+    assert text == "hidden layers 6, 3; activations relu, tanh; α = 0.03"
+    everything = state.lesson_values(config, list(state.CONTROLS))
+    assert everything.count(";") == len(state.CONTROLS) - 2  # all but the preset
