@@ -104,6 +104,7 @@ def show_config(config: state.Config) -> None:
     s.alpha = _alpha_label(config.alpha)
     s.batch = "full" if config.batch_size is None else config.batch_size
     s.l2 = config.l2
+    s.l1 = config.l1
 
 
 def _alpha_label(alpha: float) -> str:
@@ -139,6 +140,7 @@ def widget_config() -> state.Config:
         init=s.init,
         batch_size=None if s.batch == "full" else int(s.batch),
         l2=float(s.l2),
+        l1=float(s.l1),
     )
 
 
@@ -240,6 +242,7 @@ CONTROL_KEYS = {
     "alpha": ("alpha",),
     "batch": ("batch",),
     "l2": ("l2",),
+    "l1": ("l1",),
 }
 
 
@@ -354,7 +357,7 @@ def sidebar() -> None:
             key="init",
         )
 
-    if any(name in shown for name in ("alpha", "batch", "l2")):
+    if any(name in shown for name in ("alpha", "batch", "l2", "l1")):
         sb.header("Training")
     if "alpha" in shown:
         sb.selectbox(
@@ -373,6 +376,13 @@ def sidebar() -> None:
         )
     if "l2" in shown:
         sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, key="l2")
+    if "l1" in shown:
+        sb.select_slider(
+            "L1 regularisation λ₁",
+            state.L1_OPTIONS,
+            key="l1",
+            help="Adds λ₁/m·Σ|W| to the cost and λ₁/m·sign(W) to each dW: pushes weights to 0.",
+        )
 
     sb.header("View")
     sb.toggle("Show test points", value=True, key="show_test")
@@ -888,7 +898,9 @@ def on_gradcheck() -> None:
     d = t.data
     s.gradcheck = (
         t.epoch,
-        checks.gradient_check(t.params, d.X_train, d.Y_train, t.config.activations, t.config.l2),
+        checks.gradient_check(
+            t.params, d.X_train, d.Y_train, t.config.activations, t.config.l2, l1=t.config.l1
+        ),
     )
 
 
@@ -943,7 +955,9 @@ def checks_view() -> None:
         "The cost after one step of size α along the current gradient, for many α: where the "
         "curve turns upward, that step size overshoots, and training would diverge."
     )
-    preview = checks.lr_preview(t.params, t.grads, d.X_train, d.Y_train, acts, t.config.l2)
+    preview = checks.lr_preview(
+        t.params, t.grads, d.X_train, d.Y_train, acts, t.config.l2, l1=t.config.l1
+    )
     show(
         figures.lr_preview_figure(
             preview.alphas, preview.costs, t.alpha, preview.current, template=tpl

@@ -243,6 +243,7 @@ def _perturbed_costs(
     k: int,
     flat: NDArray[np.intp],
     h: float,
+    l1: float = 0.0,
 ) -> tuple[Array, Array, NDArray[np.bool_]]:
     """``J(theta + h e)`` and ``J(theta - h e)`` for the entries ``flat`` of ``kind + k``.
 
@@ -298,7 +299,7 @@ def _perturbed_costs(
         for p in range(2 * c):  # the cost of each copy, with its perturbed parameter for L2
             e = idx[p % c]
             P.flat[e] = old[p % c] + steps[p]
-            J[p] = engine.cost({f"Z{L}": Z[:, p, :]}, Y, params, l2)
+            J[p] = engine.cost({f"Z{L}": Z[:, p, :]}, Y, params, l2, l1)
             P.flat[e] = old[p % c]
         plus[sel], minus[sel] = J[:c], J[c:]
         crossed[sel] = crossing[:c] | crossing[c:]
@@ -316,11 +317,12 @@ def gradient_check(
     max_entries: int | None = 60,
     seed: int = 0,
     grads: Mapping[str, ArrayLike] | None = None,
+    l1: float = 0.0,
 ) -> list[GradCheckRow]:
     """Backprop's gradient against central differences of the cost, matrix by matrix.
 
     For every ``W1, B1, ..., WL, BL``: the numerical slope ``(J(theta + h e) - J(theta - h e))
-    / 2h`` of ``J = engine.cost(engine.forward(params, X, activations), Y, params, l2)`` for
+    / 2h`` of ``J = engine.cost(engine.forward(params, X, activations), Y, params, l2, l1)`` for
     each checked entry ``e``, compared with backprop's ``dWk`` / ``dBk``: ``engine.backward``,
     or ``grads`` when given (e.g. a deliberately broken gradient). Matrices with more than
     ``max_entries`` entries are checked on a random sample of that many (``seed``); ``None``
@@ -340,9 +342,9 @@ def gradient_check(
         raise ValueError("max_entries must be at least 1 (or None for every entry)")
     with np.errstate(all="ignore"):
         cache = engine.forward(P64, X64, names)
-        J0 = engine.cost(cache, Y64, P64, l2)
+        J0 = engine.cost(cache, Y64, P64, l2, l1)
         if grads is None:
-            grads = engine.backward(P64, cache, Y64, names, l2)
+            grads = engine.backward(P64, cache, Y64, names, l2, l1)
         # Rounding error of one finite difference: a few ulps of the cost, over 2h.
         noise = 16 * _EPS * max(abs(J0), _EPS) / (2 * h) if math.isfinite(J0) else math.inf
         rng = np.random.default_rng(seed)
@@ -356,7 +358,7 @@ def gradient_check(
                     raise ValueError(f"d{name} must have shape {P.shape}, got {bp_all.shape}")
                 flat = _pick(P.size, max_entries, rng)
                 plus, minus, crossed = _perturbed_costs(
-                    P64, cache, Y64, names, l2, kind, k, flat, h
+                    P64, cache, Y64, names, l2, kind, k, flat, h, l1
                 )
                 num = (plus - minus) / (2 * h)
                 bp = bp_all.reshape(-1)[flat]
@@ -532,6 +534,7 @@ def lr_preview(
     activations: Sequence[str],
     l2: float = 0.0,
     alphas: ArrayLike | None = None,
+    l1: float = 0.0,
 ) -> LRPreview:
     """The cost after one gradient-descent step of each size ``alpha`` along ``-dtheta``.
 
@@ -553,10 +556,10 @@ def lr_preview(
     a = np.atleast_1d(a)
     costs = np.empty(a.shape)
     with np.errstate(all="ignore"):
-        current = engine.cost(engine.forward(P64, X64, names), Y64, P64, l2)
+        current = engine.cost(engine.forward(P64, X64, names), Y64, P64, l2, l1)
         for n, alpha in enumerate(a):
             stepped = {key: P - alpha * D[key] for key, P in P64.items()}
-            costs[n] = engine.cost(engine.forward(stepped, X64, names), Y64, stepped, l2)
+            costs[n] = engine.cost(engine.forward(stepped, X64, names), Y64, stepped, l2, l1)
     costs[~np.isfinite(costs)] = np.nan
     return LRPreview(a, costs, current if math.isfinite(current) else math.nan)
 

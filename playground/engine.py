@@ -253,13 +253,14 @@ def cost(
     Y: Array,
     params: Mapping[str, Array] | None = None,
     l2: float = 0.0,
+    l1: float = 0.0,
 ) -> float:
     """The notes' cost ``-1/m sum(y log a + (1-y) log(1-a))``, summed over output units.
 
     Computed from ``ZL`` rather than ``AL``: with ``a = sigmoid(z)``, ``-log a = softplus(-z)``
     and ``-log(1-a) = softplus(z)``, so each loss is ``y softplus(-z) + (1-y) softplus(z)``
     (``= softplus(z) - y z``), finite and accurate even where ``AL`` rounds to exactly 0 or 1.
-    With ``l2 > 0`` adds ``l2/(2m) sum ||Wk||^2``.
+    With ``l2 > 0`` adds ``l2/(2m) sum ||Wk||^2``; with ``l1 > 0``, ``l1/m sum |Wk|``.
     """
     L = max(int(k[1:]) for k in cache if k.startswith("Z"))
     ZL = cache[f"Z{L}"]
@@ -268,6 +269,8 @@ def cost(
         J = float(np.sum(Y * _softplus(-ZL) + (1 - Y) * _softplus(ZL)) / m)
         if l2 and params is not None:
             J += l2 / (2 * m) * sum(float(np.sum(params[f"W{k}"] ** 2)) for k in range(1, L + 1))
+        if l1 and params is not None:
+            J += l1 / m * sum(float(np.sum(np.abs(params[f"W{k}"]))) for k in range(1, L + 1))
     return J
 
 
@@ -277,10 +280,12 @@ def backward(
     Y: Array,
     activations: Sequence[str],
     l2: float = 0.0,
+    l1: float = 0.0,
 ) -> dict[str, Array]:
     """The notes' "Complete Back Propagation", for any depth.
 
-    ``dZL = AL - Y``; for k = L..1: ``dWk = 1/m dZk A(k-1)^T`` (+ ``l2/m Wk``),
+    ``dZL = AL - Y``; for k = L..1: ``dWk = 1/m dZk A(k-1)^T`` (+ ``l2/m Wk`` + ``l1/m sign(Wk)``,
+    with sign(0) = 0: the L1 penalty's subgradient),
     ``dBk = 1/m sum(dZk, 1)`` and ``dZ(k-1) = Wk^T dZk * f(k-1)'(Z(k-1))``.
     Returns ``{"dZk", "dWk", "dBk"}`` for every layer k.
     """
@@ -295,6 +300,8 @@ def backward(
             grads[f"dW{k}"] = (dZ @ cache[f"A{k - 1}"].T) * (1.0 / m)  # (nk, nk-1)
             if l2:
                 grads[f"dW{k}"] += (l2 / m) * params[f"W{k}"]
+            if l1:
+                grads[f"dW{k}"] += (l1 / m) * np.sign(params[f"W{k}"])
             grads[f"dB{k}"] = np.sum(dZ, axis=1, keepdims=True) * (1.0 / m)  # (nk, 1)
             if k > 1:
                 act = ACTIVATIONS[names[k - 2]]
@@ -412,12 +419,14 @@ class Workspace:
         m: int,
         l2: float = 0.0,
         dtype=np.float64,
+        l1: float = 0.0,
     ) -> None:
         self.activations = _check_activations(activations)
         self.sizes = sizes = tuple(int(n) for n in layer_sizes)
         self.L = L = len(sizes) - 1
         if L != len(self.activations) + 1:
             raise ValueError("layer_sizes must have one more entry than there are activations")
+        self.l1 = float(l1)
         M = X.shape[1]
         if not 1 <= m <= M or Y.shape != (sizes[-1], M) or X.shape[0] != sizes[0]:
             raise ValueError("X must be (n0, M), Y (nL, M), and 1 <= m <= M")
@@ -550,6 +559,12 @@ class Workspace:
                     tmp = self._l2_tmp[k]
                     finish.append((np.multiply, (W[k], self.l2 * self.inv_m, tmp)))
                     finish.append((np.add, (self.dW[k], tmp, self.dW[k])))
+            if self.l1:  # + l1/m sign(Wk)
+                for k in range(1, L + 1):
+                    tmp = self._l2_tmp[k]
+                    finish.append((np.sign, (W[k], tmp)))
+                    finish.append((np.multiply, (tmp, self.l1 * self.inv_m, tmp)))
+                    finish.append((np.add, (self.dW[k], tmp, self.dW[k])))
             self._sets.append(
                 {
                     "theta": theta,
@@ -635,8 +650,8 @@ class Workspace:
         ``max(t, 0) + log1p(exp(-|t|))`` takes over. A prediction is class 1 where ``z > 0``
         (``AL > 0.5``); with ``P`` that 0/1 prediction, the right answers of a part are
         ``sum(P over class 1) - sum(P over class 0) + (its class-0 count)``, so one product
-        sums the losses and the right answers of train and test together. With ``l2 > 0`` the
-        training cost includes the penalty; the test cost is the data loss.
+        sums the losses and the right answers of train and test together. With ``l2`` or ``l1``
+        the training cost includes the penalty; the test cost is the data loss.
         """
         out = np.empty(2 * self._parts, dtype=self.dtype)
         with np.errstate(invalid="ignore"):  # the product's inf * 0 when a loss overflows
@@ -657,6 +672,8 @@ class Workspace:
         np.divide(out, self._divisor, out)
         if self.l2:  # the penalty belongs to the training objective, not the test loss
             out[0] += self.l2 / (2 * self.m) * self.weight_sq()
+        if self.l1:
+            out[0] += self.l1 / self.m * float(sum(np.abs(W).sum() for W in self.W[1:]))
 
     def backward_layer(self, k: int) -> None:
         """``[dWk | dBk] = dZk [A(k-1); 1]^T`` and ``dZ(k-1) = Wk^T dZk * f'(Z(k-1))``.
@@ -668,7 +685,7 @@ class Workspace:
         _run(self._bwd[k])
 
     def finish_gradients(self) -> None:
-        """Scale by ``1/m`` (and add ``l2/m Wk`` when regularising)."""
+        """Scale by ``1/m`` (and add ``l2/m Wk``, ``l1/m sign(Wk)`` when regularising)."""
         _run(self._finish)
         self.grads_ready = True
 

@@ -281,6 +281,7 @@ LAYER_SIZES = @@LAYER_SIZES@@  # n0, n1, ..., nL
 ACTIVATIONS = @@ACTIVATIONS@@
 ALPHA = @@ALPHA@@  # the learning rate alpha
 L2 = @@L2@@  # L2 regularisation: adds L2/(2m) sum ||Wk||^2 to the cost (0: none)
+L1 = @@L1@@  # L1 regularisation: adds L1/m sum |Wk| to the cost (0: none)
 EPOCHS = @@EPOCHS@@
 DTYPE = np.@@DTYPE@@
 LEAKY_SLOPE = @@LEAKY_SLOPE@@  # leaky ReLU: f(z) = z for z > 0, else LEAKY_SLOPE * z
@@ -374,7 +375,7 @@ def backward(params, cache, Y):
 
         dZL = AL - Y
         for k = L, ..., 1:
-            dWk = 1/m dZk @ A(k-1).T   (+ L2/m Wk)
+            dWk = 1/m dZk @ A(k-1).T   (+ L2/m Wk + L1/m sign(Wk))
             dBk = 1/m sum(dZk, 1)
             dZ(k-1) = Wk.T @ dZk * f(k-1)'(Z(k-1))
     """
@@ -387,6 +388,8 @@ def backward(params, cache, Y):
         grads[f"dW{k}"] = inv_m * (dZ @ cache[f"A{k - 1}"].T)  # dWk = 1/m dZk A(k-1)^T
         if L2:
             grads[f"dW{k}"] = grads[f"dW{k}"] + (L2 * inv_m) * params[f"W{k}"]  # + L2/m Wk
+        if L1:  # + L1/m sign(Wk), with sign(0) = 0
+            grads[f"dW{k}"] = grads[f"dW{k}"] + np.sign(params[f"W{k}"]) * (L1 * inv_m)
         grads[f"dB{k}"] = inv_m * np.sum(dZ, axis=1, keepdims=True)  # dBk = 1/m sum(dZk, 1)
         if k > 1:
             f_prime = DF_FROM_A[ACTIVATIONS[k - 2]](cache[f"A{k - 1}"])  # f(k-1)'(Z(k-1))
@@ -421,6 +424,8 @@ def train():
         train_cost = cost(cache[f"Z{L}"], Y)
         if L2:  # the penalty belongs to the training cost; the test cost is the data loss
             train_cost += L2 / (2 * m) * sum(np.vdot(W, W) for W in weights(params))
+        if L1:
+            train_cost += L1 / m * sum(np.sum(np.abs(W)) for W in weights(params))
         test_ZL = forward(params, X2)[f"Z{L}"]
         test_cost = cost(test_ZL, Y2) if Y2.size else np.nan
         grads = backward(params, cache, Y)
@@ -520,7 +525,8 @@ def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
         f"Dataset {config.dataset!r} ({data.source}), {data.X_train.shape[1]} training and "
         f"{data.X_test.shape[1]} test points; layer sizes {list(sizes)} ({depth}: "
         f"{', '.join(config.activations)}; sigmoid output); alpha = {alpha!r}, "
-        f"L2 = {float(config.l2)!r}, init {config.init!r}, seed {config.seed}."
+        f"L2 = {float(config.l2)!r}, L1 = {float(config.l1)!r}, init {config.init!r}, "
+        f"seed {config.seed}."
     )
     values = {
         "SUMMARY": _wrap(summary, 96),
@@ -530,6 +536,7 @@ def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
         "ACTIVATIONS": repr(list(config.activations)),
         "ALPHA": repr(alpha),
         "L2": repr(float(config.l2)),
+        "L1": repr(float(config.l1)),
         "EPOCHS": str(epochs),
         "DTYPE": config.dtype,
         "LEAKY_SLOPE": repr(engine.LEAKY_SLOPE),

@@ -183,7 +183,7 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
     (``dZL`` first, then each ``dZ(k-1)`` after ``dBk``), then for k = L..1 ``update-Wk``,
     ``update-Bk``: ``6 L + 1`` equations.
     """
-    L, alpha, l2 = trainer.L, trainer.alpha, trainer.ws.l2
+    L, alpha, l2, l1 = trainer.L, trainer.alpha, trainer.ws.l2, trainer.ws.l1
     activations = tuple(trainer.config.activations)
     cache, grads, params = trainer.cache, trainer.grads, trainer.params
     Y = trainer.ws.Y_train
@@ -215,7 +215,9 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
         }
         out.append(Equation(key, section, formula, latex, tuple(names), layer, values))
 
-    lam = rf"\qquad \lambda = {l2:g}" if l2 else ""
+    lam = (rf"\qquad \lambda = {l2:g}" if l2 else "") + (
+        rf"\qquad \lambda_1 = {l1:g}" if l1 else ""
+    )
 
     # Forward pass: Zk = Wk A(k-1) + Bk, Ak = fk(Zk); AL = sigmoid(ZL).
     for k in range(1, L + 1):
@@ -236,10 +238,11 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
     AL = f"A{L}"
     data_term = r"-\frac{1}{m}\sum_{i=1}^{m}\left[y_i\log a_i + (1 - y_i)\log(1 - a_i)\right]"
     penalty = r" + \frac{\lambda}{2m}\sum_{k}\lVert W_k\rVert^{2}" if l2 else ""
+    penalty += r" + \frac{\lambda_1}{m}\sum_{k}\lvert W_k\rvert" if l1 else ""
     formula = "J = " + data_term + penalty
     # One line per part: on one line, the formula and what its letters stand for run past the
     # right edge of a laptop's page.
-    lines = [rf"J = {data_term}", penalty] if l2 else [formula]
+    lines = [rf"J = {data_term}", penalty] if penalty else [formula]
     lines[-1] += rf" = {num_tex(arrays['J'].item(), 4)}"
     lines.append(rf"m = {m},\ a_i \text{{ in }} {s(AL)},\ y_i \text{{ in }} {s('Y')}{lam}")
     latex = r"\begin{gathered} " + r" \\ ".join(lines) + r" \end{gathered}"
@@ -253,10 +256,12 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
             latex = rf"{s(dZ)} = {s(AL)} - {s('Y')}"
             add(dZ, SECTIONS[2], formula, latex, (dZ,), L, (AL, "Y"))
         reg = rf" + \frac{{\lambda}}{{m}}\,{t(W)}" if l2 else ""
+        reg += rf" + \frac{{\lambda_1}}{{m}}\,\mathrm{{sign}}({t(W)})" if l1 else ""
         formula = rf"{t(dW)} = \frac{{1}}{{m}}\cdot {t(dZ)}\cdot {t(Ap)}^{{T}}{reg}"
         reg = rf" + \frac{{\lambda}}{{m}}\,{s(W)}" if l2 else ""
+        reg += rf" + \frac{{\lambda_1}}{{m}}\,\mathrm{{sign}}({s(W)})" if l1 else ""
         latex = rf"{s(dW)} = \frac{{1}}{{m}}\cdot {s(dZ)}\cdot {s(Ap, True)}{reg}{lam}"
-        add(dW, SECTIONS[2], formula, latex, (dW,), k, (dZ, Ap, *((W,) if l2 else ())))
+        add(dW, SECTIONS[2], formula, latex, (dW,), k, (dZ, Ap, *((W,) if l2 or l1 else ())))
         formula = rf"{t(dB)} = \frac{{1}}{{m}}\cdot \mathrm{{sum}}({t(dZ)}, 1)"
         latex = rf"{s(dB)} = \frac{{1}}{{m}}\cdot \mathrm{{sum}}({s(dZ)}, 1)"
         add(dB, SECTIONS[2], formula, latex, (dB,), k, (dZ,))
@@ -451,6 +456,8 @@ class StagedStep:
                     dW, dB = ws.dW[k] * ws.inv_m, ws.dB[k] * ws.inv_m
                     if ws.l2:
                         dW += (ws.l2 * ws.inv_m) * ws.W[k]
+                    if ws.l1:
+                        dW += np.sign(ws.W[k]) * (ws.l1 * ws.inv_m)
                     produced[f"dW{k}"], produced[f"dB{k}"] = dW, dB
             else:
                 self.stepped = t.step(1)
@@ -480,7 +487,8 @@ def gradient_contribution(trainer: Trainer, i: int) -> dict:
     "point"}``: ``dZ = a - y`` (nL, 1), ``dW = 1/m dZ a_prev^T`` (nL, n(L-1)),
     ``dB = 1/m dZ`` (nL, 1), the point's loss ``-[y log a + (1-y) log(1-a)]`` (summed over the
     output units), and ``point`` its raw 2-D coordinates. Summed over all ``i`` the ``dW`` give
-    ``dWL`` minus ``dW_penalty`` (``l2/m WL``, zero without L2) and the ``dB`` give ``dBL``.
+    ``dWL`` minus ``dW_penalty`` (``l2/m WL + l1/m sign(WL)``, zero without regularisation)
+    and the ``dB`` give ``dBL``.
     """
     ws, L = trainer.ws, trainer.L
     m = ws.m
@@ -496,7 +504,7 @@ def gradient_contribution(trainer: Trainer, i: int) -> dict:
         loss = float(np.sum(np.logaddexp(0.0, z) - y * z))  # softplus(z) - y z
         dW = (dZ @ a_prev.T) * ws.inv_m  # (nL, n(L-1))
         dB = dZ * ws.inv_m  # (nL, 1)
-        penalty = (ws.l2 * ws.inv_m) * ws.W[L]
+        penalty = (ws.l2 * ws.inv_m) * ws.W[L] + np.sign(ws.W[L]) * (ws.l1 * ws.inv_m)
     return {
         "i": i,
         "layer": L,

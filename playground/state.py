@@ -39,6 +39,7 @@ RATIO_RANGE = (0.1, 0.9)
 SEED_RANGE = (0, 2**31 - 1)
 L2_RANGE = (0.0, 10.0)
 L2_OPTIONS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+L1_RANGE, L1_OPTIONS = L2_RANGE, L2_OPTIONS  # TensorFlow Playground's rates for both
 BATCH_SIZES = (None, 1, 10, 30, 100)
 DEFAULT = Config(
     dataset="circle",
@@ -53,6 +54,7 @@ DEFAULT = Config(
     init="xavier",
     batch_size=None,
     l2=0.0,
+    l1=0.0,
 )
 
 
@@ -76,6 +78,7 @@ def _query(config: Config) -> dict[str, str]:
         "init": config.init,
         "batch": "full" if config.batch_size is None else str(config.batch_size),
         "l2": _fmt(config.l2),
+        "l1": _fmt(config.l1),
     }
 
 
@@ -121,6 +124,7 @@ CONTROLS = {
     "alpha": "Learning rate α",
     "batch": "Batch size",
     "l2": "L2 regularisation",
+    "l1": "L1 regularisation",
 }
 
 
@@ -142,6 +146,8 @@ def hidden_from_query(query: Mapping[str, str]) -> tuple[list[str], list[str]]:
             + f" (it knows {', '.join(CONTROLS)})"
         )
     return [n for n in CONTROLS if n in names], problems
+
+
 # Names that sites add to shared links by themselves (tracking): ignored without a word.
 _ADDED_BY_SITES = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$")
 
@@ -187,12 +193,13 @@ def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]
             value = _number(v, kind, lo, hi, key, problems)
             if value is not None:
                 fields[field] = value
-    if (v := get("l2")) is not None:
-        value = _number(v, float, *L2_RANGE, "l2", problems)
-        if value in L2_OPTIONS:
-            fields["l2"] = value
-        elif value is not None:
-            problems.append(f"l2: choose one of {', '.join(map(_fmt, L2_OPTIONS))}")
+    for key, (lo, hi), options in (("l2", L2_RANGE, L2_OPTIONS), ("l1", L1_RANGE, L1_OPTIONS)):
+        if (v := get(key)) is not None:
+            value = _number(v, float, lo, hi, key, problems)
+            if value in options:
+                fields[key] = value
+            elif value is not None:
+                problems.append(f"{key}: choose one of {', '.join(map(_fmt, options))}")
     if (v := get("feat")) is not None:
         feats = tuple(f for f in v.split(",") if f)
         if feats and all(f in datasets.FEATURES for f in feats) and len(set(feats)) == len(feats):
@@ -295,5 +302,6 @@ def lesson_values(config: Config, hidden) -> str:
         "alpha": f"α = {config.alpha:g}",
         "batch": "full batch" if config.batch_size is None else f"batch {config.batch_size}",
         "l2": f"L2 λ = {config.l2:g}",
+        "l1": f"L1 λ = {config.l1:g}",
     }
     return "; ".join(parts[name] for name in hidden if parts.get(name))

@@ -43,6 +43,7 @@ class Config:
     batch_size: int | None = None  # None: full batch, as in the notes
     l2: float = 0.0
     dtype: str = "float64"
+    l1: float = 0.0
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -167,6 +168,7 @@ class Trainer:
             self.m,
             l2=config.l2,
             dtype=DTYPES[config.dtype],
+            l1=config.l1,
         )
         # The test set's cost and accuracy: measured for every recorded epoch, in float32 and
         # in batches of epochs (see ``engine.Evaluator`` and ``_flush``).
@@ -253,7 +255,8 @@ class Trainer:
             idx = order[start : start + size]
             X, Y = d.X_train[:, idx].astype(self.ws.dtype), d.Y_train[:, idx]
             cache = engine.forward(params, X, self.config.activations)
-            grads = engine.backward(params, cache, Y, self.config.activations, self.config.l2)
+            c = self.config
+            grads = engine.backward(params, cache, Y, c.activations, c.l2, c.l1)
             for name, P in params.items():
                 P -= alpha * grads[f"d{name}"]
 
@@ -462,6 +465,8 @@ def _validate(config: Config) -> None:
         raise ValueError("alpha must be a positive number")
     if not (np.isfinite(config.l2) and config.l2 >= 0):
         raise ValueError("l2 must be zero or positive")
+    if not (np.isfinite(config.l1) and config.l1 >= 0):
+        raise ValueError("l1 must be zero or positive")
     if config.batch_size is not None and int(config.batch_size) < 1:
         raise ValueError("batch size must be at least 1 (or None for full batch)")
     if config.dtype not in DTYPES:

@@ -35,7 +35,7 @@ def replay_frame(trainer: Trainer, epoch: int) -> Frame:
     params = trainer.snapshot(at)
     d, acts = trainer.data, trainer.config.activations
     cache = engine.forward(params, d.X_train, acts)
-    grads = engine.backward(params, cache, d.Y_train, acts, trainer.config.l2)
+    grads = engine.backward(params, cache, d.Y_train, acts, trainer.config.l2, trainer.config.l1)
     history = trainer.history
     history = history[history["epoch"] <= at]
     row = history.iloc[-1].to_dict()

@@ -839,3 +839,59 @@ def test_engine_imports_only_numpy(repo_root):
     third_party = {name for name in modules if name not in sys.stdlib_module_names}
     assert third_party == {"numpy"}
     assert "numpy" in modules
+
+
+@pytest.mark.parametrize("act", ["tanh", "relu"])
+def test_l1_gradient_check_and_its_sign_term(act):
+    acts = (act, act)
+    params, X, Y = make_problem(acts, 1, seed=4)
+    for name in params:  # keep every weight a central difference's step away from |w| = 0
+        P = params[name]
+        P[np.abs(P) < 1e-3] = 1e-3
+    m, l1 = X.shape[1], 0.6
+    cache = forward(params, X, acts)
+    plain, reg = backward(params, cache, Y, acts), backward(params, cache, Y, acts, l1=l1)
+    for k in range(1, 4):
+        np.testing.assert_allclose(
+            reg[f"dW{k}"] - plain[f"dW{k}"], l1 / m * np.sign(params[f"W{k}"]), rtol=1e-12,
+            atol=1e-15,
+        )  # fmt: skip
+        np.testing.assert_array_equal(reg[f"dB{k}"], plain[f"dB{k}"])
+    penalty = l1 / m * sum(np.abs(params[f"W{k}"]).sum() for k in range(1, 4))
+    assert cost(cache, Y, params, l1=l1) == close(cost(cache, Y) + penalty, 1e-14)
+    num = {}
+    for name, P in params.items():
+        G = np.zeros_like(P)
+        for idx in np.ndindex(P.shape):
+            old = P[idx]
+            P[idx] = old + H
+            up = cost(forward(params, X, acts), Y, params, 0.2, l1)
+            P[idx] = old - H
+            down = cost(forward(params, X, acts), Y, params, 0.2, l1)
+            P[idx] = old
+            G[idx] = (up - down) / (2 * H)
+        num[f"d{name}"] = G
+    both = backward(params, cache, Y, acts, 0.2, l1)
+    names = sorted(num)
+    flat_num = np.concatenate([num[n].ravel() for n in names])
+    flat_bp = np.concatenate([both[n].ravel() for n in names])
+    assert relative_error(flat_num, flat_bp) < GRAD_RTOL
+
+
+def test_workspace_with_l1_agrees_with_functional_api():
+    acts, l2, l1, m = ("tanh", "relu"), 0.3, 0.5, 9
+    params, _, _ = make_problem(acts, 1, seed=0)
+    rng = np.random.default_rng(100)
+    X = rng.standard_normal((3, 14))
+    Y = (rng.random((1, 14)) < 0.5).astype(float)
+    ws = Workspace((3, *HIDDEN_SIZES[:2], 1), acts, X, Y, m, l2=l2, l1=l1)
+    ws.load(params)
+    ws.forward()
+    J, _ = ws.measure()
+    ws.backward()
+    cache = forward(params, X[:, :m], acts)
+    assert J[0] == close(cost(cache, Y[:, :m], params, l2, l1), 1e-12)
+    grads = backward(params, cache, Y[:, :m], acts, l2, l1)
+    for name, G in ws.grads().items():
+        if not name.startswith("dZ"):
+            np.testing.assert_allclose(G, grads[name], rtol=1e-12, atol=1e-15, err_msg=name)

@@ -320,7 +320,6 @@ def test_cost_curve_empty_and_one_row():
     validated(fig)
 
 
-
 @pytest.mark.parametrize("builder", [F.cost_curve, F.gradient_norms])
 def test_epoch_axis_labels_whole_epochs(builder):
     short = builder(make_history(epochs=3))  # epochs 0..2: Plotly alone would tick 0.5, 1.5
@@ -338,6 +337,7 @@ def test_compare_runs_share_whole_epoch_axes_and_a_labelled_log_axis():
     # the norms span two decades: powers of ten only, labelled as on the other log axes
     assert fig.layout.yaxis2.type == "log" and fig.layout.yaxis2.dtick == 1
     assert fig.layout.yaxis2.tickfont.size == 17
+
 
 def test_cost_curve_without_test_columns():
     history = make_history()[["epoch", "train_cost", "train_acc"]]
@@ -388,7 +388,6 @@ def test_network_one_hover_point_per_edge():
     validated(fig)
 
 
-
 def test_network_clickable_points_say_which_weight_or_unit():
     sizes = (2, 4, 3, 1)
     params = make_params(sizes)
@@ -416,6 +415,7 @@ def test_network_highlight_shades_the_layers_a_stage_works_on():
     assert len(every.layout.shapes) == 3
     with pytest.raises(ValueError, match="highlight"):
         F.network_graph(sizes, make_params(sizes), highlight=(4,))
+
 
 def test_network_hover_text_names_the_value():
     sizes = (2, 4, 3, 1)
@@ -539,7 +539,6 @@ def test_decision_boundary_z_and_points(boundary_data):
     validated(fig)
 
 
-
 def test_decision_boundary_colour_bar_and_legend_sit_under_the_plot(boundary_data):
     xs, ys, P, X, Y, Xt, Yt = boundary_data
     fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt, height=500)
@@ -549,6 +548,7 @@ def test_decision_boundary_colour_bar_and_legend_sit_under_the_plot(boundary_dat
     assert (legend.yref, legend.y, legend.yanchor) == ("container", 0.0, "bottom")
     # the bar starts above the legend's rows, and both fit in the bottom margin
     assert 0 < bar.y * 500 < fig.layout.margin.b
+
 
 def test_decision_boundary_discretize_and_hide_test(boundary_data):
     xs, ys, P, X, Y, Xt, Yt = boundary_data

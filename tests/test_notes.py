@@ -485,3 +485,38 @@ def test_notes_imports_no_ui_or_plotting():
     assert modules <= {"__future__", "collections", "dataclasses", "re", "numpy", "pandas",
                        "playground"}  # fmt: skip
     assert not {"streamlit", "plotly"} & modules
+
+
+def test_l1_terms_appear_only_with_l1():
+    plain = by_key(notes.equations(make_trainer()))
+    reg = by_key(notes.equations(make_trainer(l1=0.03)))
+    sign_term = r" + \frac{\lambda_1}{m}\,\mathrm{sign}(W_2)"
+    assert plain["dW2"].formula + sign_term == reg["dW2"].formula
+    assert r"\lambda_1 = 0.03" in reg["dW2"].latex and "W2" in reg["dW2"].values
+    assert r"\frac{\lambda_1}{m}\sum_{k}\lvert W_k\rvert" in reg["cost"].formula
+    assert "lambda" not in plain["cost"].formula
+
+
+def test_staged_epoch_with_l1_and_l2_equals_a_normal_step():
+    staged_trainer, reference = make_trainer(l1=0.03, l2=0.01), make_trainer(l1=0.03, l2=0.01)
+    staged = notes.StagedStep(staged_trainer)
+    produced = {}
+    for _ in staged.stages:
+        staged.advance()
+        produced.update(staged.produced())
+        if staged.current.key.startswith("backward"):
+            k = staged.current.layer
+            assert produced[f"dW{k}"].tobytes() == reference.grads[f"dW{k}"].tobytes()
+    reference.step(1)
+    assert staged_trainer.ws.theta.tobytes() == reference.ws.theta.tobytes()
+
+
+def test_gradient_contributions_with_l1_sum_to_the_output_gradient():
+    trainer = make_trainer((4, 3), ("tanh", "relu"), epochs=3, l1=0.05)
+    L, m, grads = trainer.L, trainer.m, trainer.grads
+    parts = [notes.gradient_contribution(trainer, i) for i in range(trainer.m)]
+    dW = sum(p["dW"] for p in parts) + parts[0]["dW_penalty"]
+    np.testing.assert_allclose(dW, grads[f"dW{L}"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        parts[0]["dW_penalty"], 0.05 / m * np.sign(trainer.params[f"W{L}"]), rtol=1e-15
+    )

@@ -622,3 +622,21 @@ def test_set_parameter_after_divergence_is_refused():
     assert t.diverged
     with pytest.raises(ValueError, match="reset"):
         t.set_parameter("W1", (0, 0), 0.0)
+
+
+def test_l1_is_applied_and_pulls_weights_towards_zero():
+    plain = stepped(SMALL.replace(alpha=0.3), 300)
+    l1 = stepped(SMALL.replace(alpha=0.3, l1=3.0), 300)
+    view = engine_view(l1, l1.params)
+    assert l1.last["train_cost"] == close(
+        engine.cost(engine.forward(l1.params, l1.data.X_train, SMALL.activations),
+                    l1.data.Y_train, l1.params, 0.0, 3.0), 1e-12
+    )  # fmt: skip
+    assert l1.last["test_cost"] == close(view["test_cost"], 2e-6)  # the data loss only
+
+    def size(t):
+        return sum(np.abs(t.params[f"W{k}"]).sum() for k in range(1, t.L + 1))
+
+    assert size(l1) < 0.8 * size(plain)
+    with pytest.raises(ValueError, match="l1"):
+        Trainer(SMALL.replace(l1=-1.0))
