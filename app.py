@@ -164,6 +164,11 @@ def sync_trainer(config: state.Config) -> None:
             s.notice = f"α is now {config.alpha:g}; training continues from epoch {t.epoch}."
 
 
+def stop_rule() -> live.StopRule:
+    s = st.session_state
+    return live.StopRule(s.get("stop_kind", "never"), float(s.get("stop_value") or 0.0))
+
+
 # -- callbacks -------------------------------------------------------------------------------
 
 
@@ -171,6 +176,12 @@ def on_step() -> None:
     s = st.session_state
     s.playing = False
     s.trainer.step(s.step_size)
+
+
+def on_stop_kind() -> None:
+    """A new kind of stop starts from its own default value."""
+    s = st.session_state
+    s.stop_value = live.STOP_RULES[s.stop_kind][1]
 
 
 def set_playing(playing: bool) -> None:
@@ -383,6 +394,20 @@ def sidebar() -> None:
             key="l1",
             help="Adds λ₁/m·Σ|W| to the cost and λ₁/m·sign(W) to each dW: pushes weights to 0.",
         )
+    sb.selectbox(
+        "Stop Play",
+        list(live.STOP_RULES),
+        key="stop_kind",
+        on_change=on_stop_kind,
+        help="Play pauses by itself at exactly the epoch where this holds.",
+    )
+    kind, default, lo, hi, step = live.STOP_RULES[s.stop_kind]
+    if kind is not None:
+        s.setdefault("stop_value", default)
+        sb.number_input(
+            f"Stop Play {s.stop_kind}", min_value=lo, max_value=hi, step=step, key="stop_value",
+            format="%d" if kind == "epoch" else "%g",
+        )  # fmt: skip
 
     sb.header("View")
     sb.toggle("Show test points", value=True, key="show_test")
@@ -704,14 +729,19 @@ def live_view() -> None:
     """The part of the page that Play redraws: controls, metrics and charts."""
     s = st.session_state
     t = s.trainer
+    rule = stop_rule()
     if s.playing and not t.diverged:
-        n = s.pacer.plan(live.SPEEDS[s.speed], time.monotonic())
+        n = rule.limit(t.epoch, s.pacer.plan(live.SPEEDS[s.speed], time.monotonic()))
         start = time.perf_counter()
-        t.step(n)
-        s.pacer.record(n, time.perf_counter() - start)
+        done = t.step(n, until=rule.until)
+        s.pacer.record(done, time.perf_counter() - start)
         if t.diverged:
             s.playing = False
             s.full_rerun = True
+        elif rule.reached(t.epoch, t.last):
+            s.playing = False
+            s.full_rerun = True
+            s.notice = f"Play stopped at epoch {t.epoch:,}: {rule.describe()}."
 
     c = st.columns([1, 1, 1.3, 1, 1.6])
     c[0].button(  # two keys: a click on Pause can only ever pause, one on Play only play

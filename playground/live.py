@@ -81,3 +81,58 @@ class Throttle:
             self.last, self.key = now, key
             return True
         return False
+
+
+# When Play stops by itself: label -> (kind, default value, smallest, largest, step).
+STOP_RULES: dict[str, tuple[str | None, float, float, float, float]] = {
+    "never": (None, 0, 0, 0, 0),
+    "at epoch": ("epoch", 1000, 1, 10_000_000, 100),
+    "train accuracy ≥ (%)": ("train_acc", 100.0, 50.0, 100.0, 1.0),
+    "train cost ≤": ("train_cost", 0.05, 1e-6, 10.0, 0.01),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class StopRule:
+    """Where Play stops by itself: never, at an epoch, or when the training accuracy or cost
+    reaches a value (checked after every epoch, so it stops at exactly that epoch)."""
+
+    label: str = "never"
+    value: float = 0.0
+
+    @property
+    def kind(self) -> str | None:
+        return STOP_RULES.get(self.label, STOP_RULES["never"])[0]
+
+    def limit(self, epoch: int, planned: int) -> int:
+        """Epochs Play may train from ``epoch`` of the ``planned`` ones."""
+        if self.kind == "epoch":
+            return max(0, min(planned, int(self.value) - epoch))
+        return planned
+
+    @property
+    def until(self) -> tuple[str, float] | None:
+        """For ``Trainer.step(until=...)``."""
+        if self.kind == "train_acc":
+            return ("train_acc", self.value / 100.0)
+        if self.kind == "train_cost":
+            return ("train_cost", self.value)
+        return None
+
+    def reached(self, epoch: int, last: dict[str, float]) -> bool:
+        if self.kind == "epoch":
+            return epoch >= int(self.value)
+        if self.kind == "train_acc":
+            return last["train_acc"] >= self.value / 100.0
+        if self.kind == "train_cost":
+            return last["train_cost"] <= self.value
+        return False
+
+    def describe(self) -> str:
+        if self.kind == "epoch":
+            return f"epoch {int(self.value):,} reached"
+        if self.kind == "train_acc":
+            return f"training accuracy reached {self.value:g} %"
+        if self.kind == "train_cost":
+            return f"training cost fell to {self.value:g} or below"
+        return ""

@@ -20,6 +20,7 @@ HISTORY_ROWS = 65_536  # at most this many history rows are kept; older ones are
 SNAPSHOT_BYTES = 16 * 2**20  # parameter snapshots for replay take at most this much
 SNAPSHOT_COUNT = (16, 512)  # ... and between this many snapshots (the lower bound wins)
 MAX_EDIT = 1000.0  # largest |value| ``set_parameter`` accepts
+UNTIL = ("train_acc", "train_cost")  # what ``step(until=...)`` can watch
 TEST_BATCH = 32  # the test set is evaluated for up to this many epochs at once ...
 TEST_BATCH_BYTES = 4 * 2**20  # ... whose float32 activations take at most about this much
 
@@ -209,9 +210,23 @@ class Trainer:
 
     # -- training ----------------------------------------------------------------------------
 
-    def step(self, epochs: int = 1) -> int:
-        """Train up to ``epochs`` epochs; returns how many were done (fewer on divergence)."""
+    def step(self, epochs: int = 1, until: tuple[str, float] | None = None) -> int:
+        """Train up to ``epochs`` epochs; returns how many were done (fewer on divergence).
+
+        ``until``: stop after the first epoch whose training accuracy reaches a value
+        (``("train_acc", 1.0)``) or whose training cost falls to one (``("train_cost", 0.05)``).
+        """
         start = self.epoch
+        reached = None
+        if until is not None:
+            name, goal = until
+            if name not in UNTIL or not math.isfinite(goal):
+                raise ValueError(f"until takes ({' or '.join(UNTIL)}, a finite number)")
+            row, goal = self._row, float(goal)
+            if name == "train_acc":
+                reached = lambda: row[3] >= goal  # noqa: E731
+            else:
+                reached = lambda: row[1] <= goal  # noqa: E731
         if self.diverged:
             return 0
         ws, alpha = self.ws, self.alpha
@@ -235,6 +250,8 @@ class Trainer:
                     self._diverge()
                     break
                 if self.diverged:  # (found by a test measurement, see ``_flush``)
+                    break
+                if reached is not None and reached():
                     break
             self._flush()
         return self.epoch - start

@@ -418,3 +418,28 @@ def test_dark_theme_gives_dark_charts():
     assert bg == pio.templates["plotly_dark"].layout.paper_bgcolor
     light = chart(AppTest.from_file(APP, default_timeout=60).run(), "Decision boundary")
     assert light["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
+
+
+def test_play_stops_by_itself_at_the_chosen_epoch(at):
+    at.sidebar.selectbox(key="stop_kind").set_value("at epoch").run()
+    assert at.sidebar.number_input(key="stop_value").value == 1000  # the kind's default
+    at.sidebar.number_input(key="stop_value").set_value(7).run()
+    at.button(key="play").click().run()  # the first frame of Play (10 epochs at 100 epochs/s)
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.epoch == 7 and not at.session_state.playing
+    assert any("Play stopped at epoch 7: epoch 7 reached." in i.value for i in at.info)
+    at.button(key="play").click().run()  # already there: Play stops at once, nothing trained
+    assert at.session_state.trainer.epoch == 7 and not at.session_state.playing
+
+
+def test_play_stops_when_the_training_accuracy_is_reached(at):
+    at.sidebar.selectbox(key="stop_kind").set_value("train accuracy ≥ (%)").run()
+    at.sidebar.number_input(key="stop_value").set_value(55.0).run()
+    at.button(key="play").click().run()  # the default run first reaches 55 % at epoch 5
+    t = at.session_state.trainer
+    history = t.history
+    assert t.epoch == 5
+    assert history["train_acc"].iloc[-1] >= 0.55 > history["train_acc"].iloc[:-1].max()
+    assert not at.session_state.playing
+    assert any("training accuracy reached 55 %" in i.value for i in at.info)

@@ -79,3 +79,21 @@ def test_throttle_redraws_on_change_or_after_its_interval():
     assert t.due(10.3, ("Network", "dW"))  # the learner switched what it shows: at once
     assert not t.due(10.7, ("Network", "dW"))
     assert t.due(10.8, ("Network", "dW"))  # 0.5 s later
+
+
+def test_stop_rules():
+    never = live.StopRule()
+    assert never.kind is None and never.until is None and never.limit(5, 30) == 30
+    assert not never.reached(10**9, {"train_acc": 1.0, "train_cost": 0.0})
+    at = live.StopRule("at epoch", 100)
+    assert at.limit(90, 30) == 10 and at.limit(100, 30) == 0 and at.limit(0, 30) == 30
+    assert at.reached(100, {}) and not at.reached(99, {})
+    assert at.until is None and at.describe() == "epoch 100 reached"
+    acc = live.StopRule("train accuracy ≥ (%)", 97.5)
+    assert acc.until == ("train_acc", 0.975) and acc.limit(0, 30) == 30
+    assert acc.reached(3, {"train_acc": 0.975}) and not acc.reached(3, {"train_acc": 0.97})
+    cost = live.StopRule("train cost ≤", 0.05)
+    assert cost.until == ("train_cost", 0.05)
+    assert cost.reached(3, {"train_cost": 0.05}) and not cost.reached(3, {"train_cost": 0.051})
+    assert "0.05" in cost.describe() and "97.5 %" in acc.describe()
+    assert live.StopRule("nonsense", 3).kind is None  # an unknown label never stops

@@ -640,3 +640,28 @@ def test_l1_is_applied_and_pulls_weights_towards_zero():
     assert size(l1) < 0.8 * size(plain)
     with pytest.raises(ValueError, match="l1"):
         Trainer(SMALL.replace(l1=-1.0))
+
+
+@pytest.mark.parametrize(("until", "column", "met"), [
+    (("train_acc", 0.9), "train_acc", lambda v: v >= 0.9),
+    (("train_cost", 0.5), "train_cost", lambda v: v <= 0.5),
+])  # fmt: skip
+def test_step_until_stops_at_the_first_epoch_that_reaches_the_goal(until, column, met):
+    config = CIRCLE_CONFIG.replace(seed=1)
+    full = stepped(config, 400)
+    values = full.history[column].to_numpy()
+    first = int(np.argmax([met(v) for v in values]))
+    assert 0 < first < 400 and met(values[first])
+    t = Trainer(config)
+    done = t.step(400, until=until) + t.step(0)
+    assert done == t.epoch == first
+    pd.testing.assert_frame_equal(t.history, full.history.iloc[: first + 1], check_exact=True)
+    assert t.step(1, until=until) == 1  # already there: one more epoch, then it stops again
+
+
+def test_step_until_refuses_what_it_cannot_watch():
+    t = Trainer(SMALL)
+    for until in (("test_acc", 1.0), ("train_acc", float("nan")), ("cost", 0.1)):
+        with pytest.raises(ValueError, match="until"):
+            t.step(5, until=until)
+    assert t.epoch == 0

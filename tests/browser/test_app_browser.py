@@ -286,6 +286,23 @@ def test_charts_keep_plotlys_image_export(page: Page, wait_idle) -> None:
     expect_clean(page)
 
 
+def test_play_stops_by_itself_at_the_chosen_epoch(page: Page, wait_idle) -> None:
+    choose_option(page, "stop_kind", "at epoch", wait_idle)
+    value = page.locator(".st-key-stop_value input")
+    value.fill("150")
+    value.press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-play button").click()  # 100 epochs/s: about a second and a half
+    expect(page.get_by_text("Play stopped at epoch 150: epoch 150 reached.")).to_be_visible(
+        timeout=30_000
+    )
+    expect_epoch(page, 150)
+    expect(page.locator(".st-key-play button")).to_contain_text("Play")
+    page.wait_for_timeout(1_000)
+    expect_epoch(page, 150)  # and it stays stopped
+    expect_clean(page)
+
+
 PAUSE_TIMEOUT_MS = 15_000
 PAUSE_SLOW_S = 2.0
 
