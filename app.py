@@ -659,7 +659,9 @@ def network_pick(t: Trainer, frame: views.Frame, event, tpl: str) -> None:
             st.markdown(f"**Input {name}**: the network sees each point through this feature.")
         else:
             f = "sigmoid" if k == t.L else t.config.activations[k - 1]
-            st.markdown(f"**Unit {name}** = {f}(Z{k}[{i}]), drawn over the input plane.")
+            st.markdown(f"**Unit {name}** = {f}(Z{k}[{i}]), drawn over the input plane:")
+            p, acts = frame.params, t.config.activations
+            st.latex(notes.unit_formula(p, acts, t.data.feature_names, k, i))
             edit_parameter(t, frame, f"B{k}", (i, 0), f"the bias of unit {i} of layer {k}")
 
 

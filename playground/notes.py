@@ -476,6 +476,65 @@ class StagedStep:
 
 
 # ---------------------------------------------------------------------------------------------
+# One unit's own equation
+# ---------------------------------------------------------------------------------------------
+
+_FEATURE_TEX = {
+    "x1": "x_1",
+    "x2": "x_2",
+    "x1^2": "x_1^2",
+    "x2^2": "x_2^2",
+    "x1*x2": "x_1 x_2",
+    "sin(x1)": r"\sin x_1",
+    "sin(x2)": r"\sin x_2",
+}
+
+
+def unit_formula(
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    feature_names: Sequence[str],
+    k: int,
+    i: int,
+    max_terms: int = 8,
+) -> str:
+    """Unit ``i`` of layer ``k`` as the notes compute it, row ``i`` of ``Zk = Wk A(k-1) + Bk``
+    with the current numbers, in LaTeX: ``Z1[2] = 0.53 x1 - 0.21 x2 + 0.017`` and
+    ``A1[2] = tanh(Z1[2])`` on one line. Inputs are the features (layer 1) or the previous
+    layer's units; past ``max_terms`` inputs the middle ones are elided."""
+    L = engine.n_layers(params)
+    W, B = np.asarray(params[f"W{k}"]), np.asarray(params[f"B{k}"])
+    if k < 1 or k > L or not 0 <= i < W.shape[0]:
+        raise ValueError(f"no unit {i} in layer {k}")
+    if k == 1:
+        inputs = [_FEATURE_TEX.get(n, rf"\text{{{_tex_text(n)}}}") for n in feature_names]
+    else:
+        inputs = [rf"A{_sub(k - 1)}[{j}]" for j in range(W.shape[1])]
+    terms = [(float(w), x) for w, x in zip(W[i], inputs, strict=True)]
+    if len(terms) > max_terms:
+        terms = [*terms[: max_terms - 2], None, terms[-1]]
+    out = ""
+    for term in terms:
+        if term is None:
+            out += r" + \dots"
+            continue
+        w, x = term
+        sign = "-" if w < 0 else ("+" if out else "")
+        out += rf" {sign} {num_tex(abs(w))}\,{x}"
+    b = float(B[i, 0])
+    out += rf" {'-' if b < 0 else '+'} {num_tex(abs(b))}"
+    z = rf"Z{_sub(k)}[{i}]"
+    a = _F_TEX["sigmoid" if k == L else activations[k - 1]](z)
+    return rf"{z} = {out.strip()} \qquad A{_sub(k)}[{i}] = {a}"
+
+
+def _tex_text(name: str) -> str:
+    """A column name as plain text inside LaTeX's text command (its special characters escaped)."""
+    plain = re.sub(r"[\\^~]", " ", str(name))[:30]  # no way to write these in text mode
+    return re.sub(r"([{}$&#_%])", r"\\\1", plain)
+
+
+# ---------------------------------------------------------------------------------------------
 # One point's share of the output layer's gradient
 # ---------------------------------------------------------------------------------------------
 

@@ -520,3 +520,24 @@ def test_gradient_contributions_with_l1_sum_to_the_output_gradient():
     np.testing.assert_allclose(
         parts[0]["dW_penalty"], 0.05 / m * np.sign(trainer.params[f"W{L}"]), rtol=1e-15
     )
+
+
+def test_unit_formula_is_the_units_row_with_its_numbers():
+    trainer = make_trainer((3, 2), ("relu", "tanh"), features=("x1", "x2", "sin(x1)"))
+    p = trainer.params
+    p["W1"][1] = [0.5, -0.25, 2.0]
+    p["B1"][1, 0] = -0.125
+    acts, names = trainer.config.activations, trainer.data.feature_names
+    assert notes.unit_formula(p, acts, names, 1, 1) == (
+        r"Z_1[1] = 0.5\,x_1 - 0.25\,x_2 + 2\,\sin x_1 - 0.125 \qquad A_1[1] = \max(Z_1[1], 0)"
+    )
+    out = notes.unit_formula(p, acts, names, 3, 0)  # the output unit: sigmoid of A2's units
+    assert out.startswith("Z_3[0] = ") and out.endswith(r"A_3[0] = \sigma(Z_3[0])")
+    assert r"\,A_2[0]" in out and r"\,A_2[1]" in out
+    wide = {"W1": np.ones((1, 12)), "B1": np.zeros((1, 1))}
+    cols = [f"c_{j}" for j in range(12)]
+    text = notes.unit_formula(wide, (), cols, 1, 0)
+    assert r"\dots" in text and text.count(r"\text{") == 7  # 6 first, ..., the last
+    assert r"\text{c\_11}" in text  # a CSV column's name, LaTeX-escaped
+    with pytest.raises(ValueError):
+        notes.unit_formula(p, acts, names, 2, 5)
