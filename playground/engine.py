@@ -174,6 +174,17 @@ def _check_activations(activations: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
+def _check_layers(
+    layer_sizes: Sequence[int], activations: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The activations and the layer sizes ``(n0, ..., nL)``, checked against each other."""
+    names = _check_activations(activations)
+    sizes = tuple(int(n) for n in layer_sizes)
+    if len(sizes) != len(names) + 2:
+        raise ValueError("layer_sizes must have one more entry than there are activations")
+    return names, sizes
+
+
 def n_layers(params: Mapping[str, Array]) -> int:
     """L, the number of weight layers in ``params`` (hidden layers + the output layer)."""
     L = 0
@@ -421,11 +432,9 @@ class Workspace:
         dtype=np.float64,
         l1: float = 0.0,
     ) -> None:
-        self.activations = _check_activations(activations)
-        self.sizes = sizes = tuple(int(n) for n in layer_sizes)
-        self.L = L = len(sizes) - 1
-        if L != len(self.activations) + 1:
-            raise ValueError("layer_sizes must have one more entry than there are activations")
+        self.activations, self.sizes = _check_layers(layer_sizes, activations)
+        sizes, L = self.sizes, len(self.sizes) - 1
+        self.L = L
         self.l1 = float(l1)
         M = X.shape[1]
         if not 1 <= m <= M or Y.shape != (sizes[-1], M) or X.shape[0] != sizes[0]:
@@ -765,11 +774,9 @@ class Evaluator:
         capacity: int,
         dtype=np.float32,
     ) -> None:
-        self.activations = _check_activations(activations)
-        self.sizes = sizes = tuple(int(n) for n in layer_sizes)
-        self.L = L = len(sizes) - 1
-        if L != len(self.activations) + 1:
-            raise ValueError("layer_sizes must have one more entry than there are activations")
+        self.activations, self.sizes = _check_layers(layer_sizes, activations)
+        sizes, L = self.sizes, len(self.sizes) - 1
+        self.L = L
         m = X.shape[1]
         if m < 1 or X.shape[0] != sizes[0] or Y.shape != (sizes[-1], m):
             raise ValueError("X must be (n0, m) and Y (nL, m), with m >= 1")

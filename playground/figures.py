@@ -294,6 +294,54 @@ _LEGEND_PX = 64  # two legend rows under the decision boundary, at a presenter's
 _DEFAULT_HEIGHT = 450  # Plotly's own height for a figure that sets none
 
 
+def _plane_layout(xs: NDArray[np.float64], ys: NDArray[np.float64]) -> dict[str, Any]:
+    """Axes of a map over the input plane (x1 across, x2 up, one unit each way), and the legend
+    and colour bar under it (bottom, upwards: legend, colour bar, x axis)."""
+    return {
+        "xaxis": {
+            "title": _axis_title("x1"),
+            "range": [float(xs[0]), float(xs[-1])],
+            "constrain": "domain",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "yaxis": {
+            "title": _axis_title("x2"),
+            "range": [float(ys[0]), float(ys[-1])],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "legend": {  # at the bottom: above the plot, a wrapped legend runs into the title
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+        },
+        "margin": {"l": 60, "r": 20, "t": 60, "b": _LEGEND_PX + 100},
+    }
+
+
+def _bottom_colorbar(title: str, height: int | None) -> dict[str, Any]:
+    """A horizontal colour bar under a plane map: beside it, it would take a fifth of a
+    narrow column's width from the square plot."""
+    return {
+        "title": {"text": title, "side": "right"},
+        "orientation": "h",
+        "len": 0.6,
+        "thickness": 12,
+        "x": 0.5,
+        "xanchor": "center",
+        "yref": "container",  # in px from the bottom: just above the legend
+        "y": _LEGEND_PX / (height or _DEFAULT_HEIGHT),
+        "yanchor": "bottom",
+    }
+
+
 def decision_boundary(
     xs: ArrayLike,
     ys: ArrayLike,
@@ -358,20 +406,7 @@ def decision_boundary(
         "zmax": 1.0,
         "colorscale": _class_scale(tone),
         "showscale": not discretize,
-        # A horizontal colour bar under the plot: beside it, it would take a fifth of a
-        # narrow column's width from the square plot.
-        "colorbar": {
-            "title": {"text": "P(class 1)", "side": "right"},
-            "tickvals": [0, 0.5, 1],
-            "orientation": "h",
-            "len": 0.6,
-            "thickness": 12,
-            "x": 0.5,
-            "xanchor": "center",
-            "yref": "container",  # in px from the bottom: just above the legend
-            "y": _LEGEND_PX / (height or _DEFAULT_HEIGHT),
-            "yanchor": "bottom",
-        },
+        "colorbar": {**_bottom_colorbar("P(class 1)", height), "tickvals": [0, 0.5, 1]},
         "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>"
         + ("class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}")
         + "<extra></extra>",
@@ -433,34 +468,7 @@ def decision_boundary(
                     "x2 = %{y:.2f}<extra></extra>",
                 }
             )
-    layout = {
-        "xaxis": {
-            "title": _axis_title("x1"),
-            "range": [float(xs[0]), float(xs[-1])],
-            "constrain": "domain",
-            "showgrid": False,
-            "zeroline": False,
-        },
-        "yaxis": {
-            "title": _axis_title("x2"),
-            "range": [float(ys[0]), float(ys[-1])],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-            "constrain": "domain",
-            "showgrid": False,
-            "zeroline": False,
-        },
-        "legend": {  # at the bottom: above the plot, a wrapped legend runs into the title
-            "orientation": "h",
-            "x": 0.5,
-            "xanchor": "center",
-            "yref": "container",
-            "y": 0.0,
-            "yanchor": "bottom",
-        },
-        # bottom, upwards: legend, colour bar, x axis
-        "margin": {"l": 60, "r": 20, "t": 60, "b": _LEGEND_PX + 100},
-    }
+    layout = _plane_layout(xs, ys)
     return _figure(data, layout, template, title, height)
 
 
@@ -501,17 +509,7 @@ def unit_map(
             "zmin": -zm,
             "zmax": zm,
             "colorscale": _diverging_scale(tone),
-            "colorbar": {
-                "title": {"text": name, "side": "right"},
-                "orientation": "h",
-                "len": 0.6,
-                "thickness": 12,
-                "x": 0.5,
-                "xanchor": "center",
-                "yref": "container",
-                "y": _LEGEND_PX / (height or _DEFAULT_HEIGHT),
-                "yanchor": "bottom",
-            },
+            "colorbar": _bottom_colorbar(name, height),
             "hovertemplate": f"x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<br>{name} = %{{z:.3g}}"
             "<extra></extra>",
             "name": name,
@@ -531,27 +529,7 @@ def unit_map(
                 "hoverinfo": "skip",
             }
         )
-    layout = {
-        "xaxis": {
-            "title": _axis_title("x1"),
-            "range": [float(xs[0]), float(xs[-1])],
-            "constrain": "domain",
-            "showgrid": False,
-            "zeroline": False,
-        },
-        "yaxis": {
-            "title": _axis_title("x2"),
-            "range": [float(ys[0]), float(ys[-1])],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-            "constrain": "domain",
-            "showgrid": False,
-            "zeroline": False,
-        },
-        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "yref": "container",
-                   "y": 0.0, "yanchor": "bottom"},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": _LEGEND_PX + 100},
-    }
+    layout = _plane_layout(xs, ys)
     return _figure(data, layout, template, title or f"{name} over the input plane", height)
 
 

@@ -87,11 +87,11 @@ def make_problem(acts: tuple[str, ...], n_out: int, seed: int):
     raise AssertionError("no random problem away from the relu kinks")  # pragma: no cover
 
 
-def total_cost(params, X, Y, acts, l2) -> float:
-    return cost(forward(params, X, acts), Y, params, l2)
+def total_cost(params, X, Y, acts, l2, l1=0.0) -> float:
+    return cost(forward(params, X, acts), Y, params, l2, l1)
 
 
-def numeric_param_grads(params, X, Y, acts, l2) -> dict[str, np.ndarray]:
+def numeric_param_grads(params, X, Y, acts, l2, l1=0.0) -> dict[str, np.ndarray]:
     """d cost / d P for every entry of every parameter, by central differences."""
     grads = {}
     for name, P in params.items():
@@ -99,9 +99,9 @@ def numeric_param_grads(params, X, Y, acts, l2) -> dict[str, np.ndarray]:
         for idx in np.ndindex(P.shape):
             old = P[idx]
             P[idx] = old + H
-            up = total_cost(params, X, Y, acts, l2)
+            up = total_cost(params, X, Y, acts, l2, l1)
             P[idx] = old - H
-            down = total_cost(params, X, Y, acts, l2)
+            down = total_cost(params, X, Y, acts, l2, l1)
             P[idx] = old
             G[idx] = (up - down) / (2 * H)
         grads[f"d{name}"] = G
@@ -859,18 +859,7 @@ def test_l1_gradient_check_and_its_sign_term(act):
         np.testing.assert_array_equal(reg[f"dB{k}"], plain[f"dB{k}"])
     penalty = l1 / m * sum(np.abs(params[f"W{k}"]).sum() for k in range(1, 4))
     assert cost(cache, Y, params, l1=l1) == close(cost(cache, Y) + penalty, 1e-14)
-    num = {}
-    for name, P in params.items():
-        G = np.zeros_like(P)
-        for idx in np.ndindex(P.shape):
-            old = P[idx]
-            P[idx] = old + H
-            up = cost(forward(params, X, acts), Y, params, 0.2, l1)
-            P[idx] = old - H
-            down = cost(forward(params, X, acts), Y, params, 0.2, l1)
-            P[idx] = old
-            G[idx] = (up - down) / (2 * H)
-        num[f"d{name}"] = G
+    num = numeric_param_grads(params, X, Y, acts, 0.2, l1)
     both = backward(params, cache, Y, acts, 0.2, l1)
     names = sorted(num)
     flat_num = np.concatenate([num[n].ravel() for n in names])
