@@ -105,6 +105,7 @@ def show_config(config: state.Config) -> None:
     s.batch = "full" if config.batch_size is None else config.batch_size
     s.l2 = config.l2
     s.l1 = config.l1
+    s.decay = config.decay
 
 
 def _alpha_label(alpha: float) -> str:
@@ -141,6 +142,7 @@ def widget_config() -> state.Config:
         batch_size=None if s.batch == "full" else int(s.batch),
         l2=float(s.l2),
         l1=float(s.l1),
+        decay=float(s.decay),
     )
 
 
@@ -254,6 +256,7 @@ CONTROL_KEYS = {
     "batch": ("batch",),
     "l2": ("l2",),
     "l1": ("l1",),
+    "decay": ("decay",),
 }
 
 
@@ -368,7 +371,7 @@ def sidebar() -> None:
             key="init",
         )
 
-    if any(name in shown for name in ("alpha", "batch", "l2", "l1")):
+    if any(name in shown for name in ("alpha", "batch", "l2", "l1", "decay")):
         sb.header("Training")
     if "alpha" in shown:
         sb.selectbox(
@@ -378,6 +381,16 @@ def sidebar() -> None:
             accept_new_options=True,
             help="Pick one, or type any value and press Enter. Changing α keeps training.",
         )
+    if "decay" in shown:
+        sb.select_slider(
+            "Learning-rate decay",
+            state.DECAY_OPTIONS,
+            key="decay",
+            help="The update from epoch t uses α / (1 + decay·t): big steps first, smaller later.",
+        )
+        t = s.trainer
+        if t.config.decay:
+            sb.caption(f"α at epoch {t.epoch:,}: {t.step_alpha:.4g}")
     if "batch" in shown:
         sb.selectbox(
             "Batch size",
@@ -667,7 +680,7 @@ def network_pick(t: Trainer, frame: views.Frame, event, tpl: str) -> None:
 
 def edit_parameter(t: Trainer, frame: views.Frame, name: str, index, what: str) -> None:
     """The value, gradient and next update of one parameter, and a form to set it."""
-    value, grad, update = views.parameter_values(frame, t.alpha, name, index)
+    value, grad, update = views.parameter_values(frame, t.step_alpha, name, index)
     label = f"{name}[{index[0]},{index[1]}]" if name[0] == "W" else f"{name}[{index[0]}]"
     st.markdown(
         f"**{label}**, {what}: now {value:.4g}; d{label} = {grad:.3g}, so the next step "
@@ -707,9 +720,9 @@ def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, o
     if s.view == "Network":
         fig = figures.network_graph(
             t.layer_sizes,
-            views.matrices(params, grads, t.alpha, s.kind),
+            views.matrices(params, grads, t.step_alpha, s.kind),
             kind=s.kind,
-            biases=views.biases(params, grads, t.alpha, s.kind),
+            biases=views.biases(params, grads, t.step_alpha, s.kind),
             node_maps=views.node_maps(t, params),
             activations=t.config.activations,
             title=f"The network: {KINDS[s.kind]}",
@@ -717,8 +730,8 @@ def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, o
         )
         return [("network", fig)]
     if s.view == "Weights":
-        mats = views.matrices(params, grads, t.alpha, s.kind)
-        mats.update(views.biases(params, grads, t.alpha, s.kind))
+        mats = views.matrices(params, grads, t.step_alpha, s.kind)
+        mats.update(views.biases(params, grads, t.step_alpha, s.kind))
         fig = figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520)
         return [("weights", fig)]
     return [
@@ -992,13 +1005,16 @@ def checks_view() -> None:
     )
     show(
         figures.lr_preview_figure(
-            preview.alphas, preview.costs, t.alpha, preview.current, template=tpl
+            preview.alphas, preview.costs, t.step_alpha, preview.current, template=tpl
         ),
         "lr_preview",
     )
     best = checks.best_alpha(preview.alphas, preview.costs)
     if best is not None:
-        st.caption(f"Lowest cost after one step at α ≈ {best:.3g}; the chosen α is {t.alpha:g}.")
+        st.caption(
+            f"Lowest cost after one step at α ≈ {best:.3g}; the next step's α is "
+            f"{t.step_alpha:.4g}."
+        )
 
 
 def compare_view() -> None:

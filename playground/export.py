@@ -280,6 +280,7 @@ LAYER_SIZES = @@LAYER_SIZES@@  # n0, n1, ..., nL
 # f1, f2, ... of the hidden layers; layer L is the sigmoid output
 ACTIVATIONS = @@ACTIVATIONS@@
 ALPHA = @@ALPHA@@  # the learning rate alpha
+DECAY = @@DECAY@@  # the update from epoch t uses ALPHA / (1 + DECAY t) (0: ALPHA throughout)
 L2 = @@L2@@  # L2 regularisation: adds L2/(2m) sum ||Wk||^2 to the cost (0: none)
 L1 = @@L1@@  # L1 regularisation: adds L1/m sum |Wk| to the cost (0: none)
 EPOCHS = @@EPOCHS@@
@@ -397,9 +398,9 @@ def backward(params, cache, Y):
     return grads
 
 
-def update(params, grads):
+def update(params, grads, alpha):
     """Wk = Wk - alpha * dWk and Bk = Bk - alpha * dBk for every layer."""
-    return {name: P - ALPHA * grads[f"d{name}"] for name, P in params.items()}
+    return {name: P - alpha * grads[f"d{name}"] for name, P in params.items()}
 
 
 def finite(costs, arrays):
@@ -443,7 +444,8 @@ def train():
         rows.append((epoch, train_cost, test_cost, train_acc, test_acc))
         if epoch == EPOCHS:
             return rows, params, epoch
-        previous, params = params, update(params, grads)
+        alpha = ALPHA / (1.0 + DECAY * epoch) if DECAY else ALPHA
+        previous, params = params, update(params, grads, alpha)
         epoch += 1
 
 
@@ -525,7 +527,8 @@ def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
         f"Dataset {config.dataset!r} ({data.source}), {data.X_train.shape[1]} training and "
         f"{data.X_test.shape[1]} test points; layer sizes {list(sizes)} ({depth}: "
         f"{', '.join(config.activations)}; sigmoid output); alpha = {alpha!r}, "
-        f"L2 = {float(config.l2)!r}, L1 = {float(config.l1)!r}, init {config.init!r}, "
+        f"L2 = {float(config.l2)!r}, L1 = {float(config.l1)!r}, decay = "
+        f"{float(config.decay)!r}, init {config.init!r}, "
         f"seed {config.seed}."
     )
     values = {
@@ -535,6 +538,7 @@ def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
         "LAYER_SIZES": repr([int(n) for n in sizes]),
         "ACTIVATIONS": repr(list(config.activations)),
         "ALPHA": repr(alpha),
+        "DECAY": repr(float(config.decay)),
         "L2": repr(float(config.l2)),
         "L1": repr(float(config.l1)),
         "EPOCHS": str(epochs),

@@ -183,7 +183,7 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
     (``dZL`` first, then each ``dZ(k-1)`` after ``dBk``), then for k = L..1 ``update-Wk``,
     ``update-Bk``: ``6 L + 1`` equations.
     """
-    L, alpha, l2, l1 = trainer.L, trainer.alpha, trainer.ws.l2, trainer.ws.l1
+    L, alpha, l2, l1 = trainer.L, trainer.step_alpha, trainer.ws.l2, trainer.ws.l1
     activations = tuple(trainer.config.activations)
     cache, grads, params = trainer.cache, trainer.grads, trainer.params
     Y = trainer.ws.Y_train

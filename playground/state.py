@@ -40,6 +40,8 @@ SEED_RANGE = (0, 2**31 - 1)
 L2_RANGE = (0.0, 10.0)
 L2_OPTIONS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 L1_RANGE, L1_OPTIONS = L2_RANGE, L2_OPTIONS  # TensorFlow Playground's rates for both
+DECAY_RANGE = (0.0, 1.0)
+DECAY_OPTIONS = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)  # alpha / (1 + decay t)
 BATCH_SIZES = (None, 1, 10, 30, 100)
 DEFAULT = Config(
     dataset="circle",
@@ -55,6 +57,7 @@ DEFAULT = Config(
     batch_size=None,
     l2=0.0,
     l1=0.0,
+    decay=0.0,
 )
 
 
@@ -79,6 +82,7 @@ def _query(config: Config) -> dict[str, str]:
         "batch": "full" if config.batch_size is None else str(config.batch_size),
         "l2": _fmt(config.l2),
         "l1": _fmt(config.l1),
+        "decay": _fmt(config.decay),
     }
 
 
@@ -125,6 +129,7 @@ CONTROLS = {
     "batch": "Batch size",
     "l2": "L2 regularisation",
     "l1": "L1 regularisation",
+    "decay": "Learning-rate decay",
 }
 
 
@@ -193,7 +198,11 @@ def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]
             value = _number(v, kind, lo, hi, key, problems)
             if value is not None:
                 fields[field] = value
-    for key, (lo, hi), options in (("l2", L2_RANGE, L2_OPTIONS), ("l1", L1_RANGE, L1_OPTIONS)):
+    for key, (lo, hi), options in (
+        ("l2", L2_RANGE, L2_OPTIONS),
+        ("l1", L1_RANGE, L1_OPTIONS),
+        ("decay", DECAY_RANGE, DECAY_OPTIONS),
+    ):
         if (v := get(key)) is not None:
             value = _number(v, float, lo, hi, key, problems)
             if value in options:
@@ -303,5 +312,6 @@ def lesson_values(config: Config, hidden) -> str:
         "batch": "full batch" if config.batch_size is None else f"batch {config.batch_size}",
         "l2": f"L2 λ = {config.l2:g}",
         "l1": f"L1 λ = {config.l1:g}",
+        "decay": f"α decay {config.decay:g}",
     }
     return "; ".join(parts[name] for name in hidden if parts.get(name))

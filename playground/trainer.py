@@ -45,6 +45,7 @@ class Config:
     l2: float = 0.0
     dtype: str = "float64"
     l1: float = 0.0
+    decay: float = 0.0  # the update from epoch t uses alpha / (1 + decay t)
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -229,12 +230,13 @@ class Trainer:
                 reached = lambda: row[1] <= goal  # noqa: E731
         if self.diverged:
             return 0
-        ws, alpha = self.ws, self.alpha
+        ws, decay = self.ws, self.config.decay
         full_batch = self.config.batch_size is None or self.config.batch_size >= self.m
         with np.errstate(all="ignore"):
             if not ws.grads_ready:  # a staged backward was left half done: finish it first
                 ws.backward()
             for _ in range(int(epochs)):
+                alpha = self.alpha / (1.0 + decay * self.epoch) if decay else self.alpha
                 if full_batch:
                     ws.apply_update(alpha)
                 else:
@@ -255,6 +257,11 @@ class Trainer:
                     break
             self._flush()
         return self.epoch - start
+
+    @property
+    def step_alpha(self) -> float:
+        """The learning rate of the next update: ``alpha / (1 + decay epoch)``."""
+        return self.alpha / (1.0 + self.config.decay * self.epoch)
 
     def _diverge(self) -> None:
         self.diverged = True
@@ -484,6 +491,8 @@ def _validate(config: Config) -> None:
         raise ValueError("l2 must be zero or positive")
     if not (np.isfinite(config.l1) and config.l1 >= 0):
         raise ValueError("l1 must be zero or positive")
+    if not (np.isfinite(config.decay) and config.decay >= 0):
+        raise ValueError("decay must be zero or positive")
     if config.batch_size is not None and int(config.batch_size) < 1:
         raise ValueError("batch size must be at least 1 (or None for full batch)")
     if config.dtype not in DTYPES:

@@ -130,6 +130,7 @@ def test_changing_alpha_keeps_training(at):
         ("selectbox", "batch", 10, lambda t: t.config.batch_size == 10),
         ("select_slider", "l2", 0.1, lambda t: t.config.l2 == 0.1),
         ("select_slider", "l1", 0.03, lambda t: t.config.l1 == 0.03),
+        ("select_slider", "decay", 0.01, lambda t: t.config.decay == 0.01),
     ],
 )
 def test_each_data_and_network_control_resets_with_a_notice(at, widget, key, value, check):

@@ -40,7 +40,7 @@ CONFIGS = {
         l2=0.1,
         alpha=0.03,
     ),
-    "tanh-l1-l2": DEFAULT.replace(l1=0.03, l2=0.01, hidden=(5, 3)),
+    "tanh-l1-l2-decay": DEFAULT.replace(l1=0.03, l2=0.01, hidden=(5, 3), decay=0.01),
     # Every Z is exactly 0 at the start: the accuracy's tie rule (z > 0 is class 1) counts.
     "zeros-sigmoid": DEFAULT.replace(
         dataset="moons", activations=("sigmoid", "sigmoid"), init="zeros", alpha=3.0

@@ -72,7 +72,7 @@ def assert_learner_message(message: str) -> None:
 
 QUERY_KEYS = (
     "data", "n", "noise", "ratio", "feat", "hidden", "act", "alpha", "seed", "init", "batch",
-    "l2", "l1", "epoch", "preset", "present", "hide",
+    "l2", "l1", "decay", "epoch", "preset", "present", "hide",
 )  # fmt: skip
 NASTY = (
     "", " ", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e400", "-1e400", "1e-400",
@@ -154,6 +154,7 @@ def configs(draw, alpha=None, noise=None, ratio=None) -> Config:
         batch_size=draw(st.sampled_from(state.BATCH_SIZES)),
         l2=draw(st.sampled_from(state.L2_OPTIONS)),
         l1=draw(st.sampled_from(state.L1_OPTIONS)),
+        decay=draw(st.sampled_from(state.DECAY_OPTIONS)),
     )
 
 

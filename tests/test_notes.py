@@ -541,3 +541,15 @@ def test_unit_formula_is_the_units_row_with_its_numbers():
     assert r"\text{c\_11}" in text  # a CSV column's name, LaTeX-escaped
     with pytest.raises(ValueError):
         notes.unit_formula(p, acts, names, 2, 5)
+
+
+def test_equations_use_the_next_steps_alpha_under_decay():
+    trainer = make_trainer(epochs=10, alpha=0.4, decay=0.1)
+    eqs = by_key(notes.equations(trainer))
+    assert trainer.step_alpha == 0.2
+    assert r"\alpha = 0.2" in eqs["update-W1"].latex  # the step the next update takes
+    new = trainer.params["W1"] - trainer.grads["dW1"] * 0.2
+    staged = notes.StagedStep(trainer)
+    for _ in staged.stages:
+        staged.advance()
+    np.testing.assert_allclose(trainer.params["W1"], new, rtol=1e-12, atol=1e-15)

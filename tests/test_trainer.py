@@ -665,3 +665,19 @@ def test_step_until_refuses_what_it_cannot_watch():
         with pytest.raises(ValueError, match="until"):
             t.step(5, until=until)
     assert t.epoch == 0
+
+
+def test_decay_makes_the_update_from_epoch_t_use_alpha_over_1_plus_decay_t():
+    config = SMALL.replace(alpha=0.5, decay=0.1)
+    t = stepped(config, 12)
+    params = t.snapshot(0)
+    d, acts = t.data, config.activations
+    for e in range(12):
+        grads = engine.backward(params, engine.forward(params, d.X_train, acts), d.Y_train, acts)
+        params = engine.update(params, grads, 0.5 / (1 + 0.1 * e))
+    for name, P in t.params.items():
+        np.testing.assert_allclose(P, params[name], rtol=1e-12, atol=1e-15, err_msg=name)
+    assert t.step_alpha == 0.5 / (1 + 0.1 * 12)
+    assert stepped(SMALL, 3).step_alpha == SMALL.alpha  # no decay: alpha itself
+    with pytest.raises(ValueError, match="decay"):
+        Trainer(SMALL.replace(decay=-0.1))
