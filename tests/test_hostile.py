@@ -108,6 +108,9 @@ def test_config_from_query_never_raises_and_always_trains(query):
     assert all(isinstance(p, str) and p for p in problems)
     assert all(len(p) < 300 for p in problems), problems
     Trainer(config)  # the page can always draw a network from the link
+    hidden, hide_problems = state.hidden_from_query(query)
+    assert set(hidden) <= set(state.CONTROLS) and len(set(hidden)) == len(hidden)
+    assert all(isinstance(p, str) and 0 < len(p) < 400 for p in hide_problems), hide_problems
 
 
 def test_act_with_unknown_name_and_no_hidden_is_a_problem_not_a_crash():
