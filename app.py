@@ -346,7 +346,7 @@ def sidebar() -> None:
     if any(name in shown for name in ("layers", "activations", "init")):
         sb.header("Network")
     if "layers" in shown:
-        sb.slider("Hidden layers", 1, state.MAX_LAYERS, key="n_layers")
+        sb.slider("Hidden layers", 0, state.MAX_LAYERS, key="n_layers")
     for k in range(1, s.n_layers + 1):
         s.setdefault(f"units_{k}", 4)
         s.setdefault(f"act_{k}", "tanh")
@@ -363,6 +363,11 @@ def sidebar() -> None:
             )
     if "layers" in shown:
         sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
+        if s.n_layers == 0:
+            sb.caption(
+                "No hidden layer: the output unit sees the input features directly (logistic "
+                "regression), so its boundary is a straight line in those features."
+            )
     if "init" in shown:
         sb.selectbox(
             "Initialisation",
@@ -992,8 +997,12 @@ def checks_view() -> None:
         "f(z) and f′(z) of each hidden layer, with the layer's current z values behind them: "
         "where f′ is near 0 (saturated sigmoid/tanh, dead ReLU) little gradient flows back."
     )
-    stats = checks.activation_stats(t.cache, acts)
-    show(figures.activation_view(checks.activation_panels(stats), template=tpl), "activations")
+    if acts:
+        stats = checks.activation_stats(t.cache, acts)
+        panels = checks.activation_panels(stats)
+        show(figures.activation_view(panels, template=tpl), "activations")
+    else:
+        st.info("This network has no hidden layer: its only activation is the output's sigmoid.")
 
     st.subheader("Learning-rate preview")
     st.caption(
@@ -1023,10 +1032,11 @@ def compare_view() -> None:
     a_config = s.trainer.config.replace(alpha=s.trainer.alpha)
     c = st.columns(4)
     c[0].markdown(
-        f"**Run A**: this page's settings ({', '.join(a_config.activations)}, "
+        f"**Run A**: this page's settings ({', '.join(a_config.activations) or 'no hidden layer'}, "
         f"α = {a_config.alpha:g}, {a_config.init})"
     )
-    s.setdefault("cmp_act", "sigmoid" if a_config.activations[0] != "sigmoid" else "relu")
+    first = a_config.activations[0] if a_config.activations else "tanh"
+    s.setdefault("cmp_act", "sigmoid" if first != "sigmoid" else "relu")
     c[1].selectbox(
         "Run B: every hidden activation",
         state.ACTIVATION_NAMES,
@@ -1056,8 +1066,8 @@ def compare_view() -> None:
         for t in pair:
             t.step(epochs)
     ta, tb = pair
-    label_a = f"A ({'/'.join(a_config.activations)}, α={a_config.alpha:g})"
-    label_b = f"B ({'/'.join(b_config.activations)}, α={b_config.alpha:g})"
+    label_a = f"A ({'/'.join(a_config.activations) or 'no hidden layer'}, α={a_config.alpha:g})"
+    label_b = f"B ({'/'.join(b_config.activations) or 'no hidden layer'}, α={b_config.alpha:g})"
     b[2].markdown(
         f"Epoch {ta.epoch}: cost A = {ta.last['train_cost']:.4f}, "
         f"B = {tb.last['train_cost']:.4f}"

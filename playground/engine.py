@@ -166,8 +166,8 @@ def _f(name: str) -> Callable[..., Array]:
 
 def _check_activations(activations: Sequence[str]) -> tuple[str, ...]:
     names = tuple(activations)
-    if not 1 <= len(names) <= MAX_HIDDEN_LAYERS:
-        raise ValueError(f"between 1 and {MAX_HIDDEN_LAYERS} hidden layers, got {len(names)}")
+    if not 0 <= len(names) <= MAX_HIDDEN_LAYERS:
+        raise ValueError(f"between 0 and {MAX_HIDDEN_LAYERS} hidden layers, got {len(names)}")
     for name in names:
         if name not in ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r}; choose from {sorted(ACTIVATIONS)}")

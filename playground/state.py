@@ -33,6 +33,7 @@ INIT_LABELS = {
 DATASETS = tuple(datasets.GENERATORS)
 MAX_UNITS = 32
 MAX_LAYERS = engine.MAX_HIDDEN_LAYERS
+NO_LAYERS = "none"  # the link's hidden= and act= for a network without hidden layers
 SAMPLES_RANGE = (50, 2000)
 NOISE_RANGE = (0.0, 0.5)
 RATIO_RANGE = (0.1, 0.9)
@@ -74,8 +75,8 @@ def _query(config: Config) -> dict[str, str]:
         "noise": _fmt(config.noise),
         "ratio": _fmt(config.train_ratio),
         "feat": ",".join(config.features),
-        "hidden": ",".join(map(str, config.hidden)),
-        "act": ",".join(config.activations),
+        "hidden": ",".join(map(str, config.hidden)) or NO_LAYERS,
+        "act": ",".join(config.activations) or NO_LAYERS,
         "alpha": _fmt(config.alpha),
         "seed": str(config.seed),
         "init": config.init,
@@ -239,9 +240,14 @@ def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]
 
 
 def _layers(hidden: str | None, acts: str | None, problems: list[str]):
-    """Hidden sizes and activations from ``"4,4"`` and ``"tanh,relu"``; both or neither."""
+    """Hidden sizes and activations from ``"4,4"`` and ``"tanh,relu"``; both or neither.
+    ``NO_LAYERS`` (``"none"``) for either means no hidden layer."""
     if hidden is None and acts is None:
         return None, None
+    if hidden == NO_LAYERS and acts in (None, NO_LAYERS):
+        return (), ()
+    if acts == NO_LAYERS:
+        acts = None  # hidden layers given: their activations are the default's
     sizes = None
     if hidden is not None:
         parts = hidden.split(",")
@@ -255,7 +261,8 @@ def _layers(hidden: str | None, acts: str | None, problems: list[str]):
             or not all(1 <= n <= MAX_UNITS for n in sizes)
         ):
             problems.append(
-                f"hidden: {hidden[:60]!r} is not 1-{MAX_LAYERS} layer sizes of 1-{MAX_UNITS}"
+                f"hidden: {hidden[:60]!r} is not 1-{MAX_LAYERS} layer sizes of 1-{MAX_UNITS} "
+                f"(or {NO_LAYERS!r} for no hidden layer)"
             )
             return None, None
     names = tuple(acts.split(",")) if acts is not None else None

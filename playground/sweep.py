@@ -149,6 +149,8 @@ def normalise_axes(base: Config, axes: Mapping[str, Sequence]) -> tuple[tuple[st
             )
         if name in (n for n, _ in out):
             raise ValueError(f"{name} is given twice")
+        if name == "n1" and len(base.hidden) < 1:
+            raise ValueError("n1 needs a base network with at least one hidden layer")
         if name == "n2" and len(base.hidden) < 2:
             raise ValueError("n2 needs a base network with at least two hidden layers")
         if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):

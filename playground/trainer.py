@@ -481,8 +481,8 @@ class Trainer:
 def _validate(config: Config) -> None:
     if len(config.hidden) != len(config.activations):
         raise ValueError("give one activation per hidden layer")
-    if not 1 <= len(config.hidden) <= engine.MAX_HIDDEN_LAYERS:
-        raise ValueError(f"between 1 and {engine.MAX_HIDDEN_LAYERS} hidden layers")
+    if not 0 <= len(config.hidden) <= engine.MAX_HIDDEN_LAYERS:
+        raise ValueError(f"between 0 and {engine.MAX_HIDDEN_LAYERS} hidden layers")
     if any(int(n) < 1 for n in config.hidden):
         raise ValueError("every hidden layer needs at least one unit")
     if not (np.isfinite(config.alpha) and config.alpha > 0):

@@ -444,3 +444,17 @@ def test_play_stops_when_the_training_accuracy_is_reached(at):
     assert history["train_acc"].iloc[-1] >= 0.55 > history["train_acc"].iloc[:-1].max()
     assert not at.session_state.playing
     assert any("training accuracy reached 55 %" in i.value for i in at.info)
+
+
+def test_no_hidden_layer_works_in_every_mode(at):
+    at.sidebar.slider(key="n_layers").set_value(0).run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.layer_sizes == (2, 1)
+    assert any("No hidden layer" in c.value for c in at.sidebar.caption)
+    at.button(key="step").click().run()
+    assert at.session_state.trainer.epoch == 1
+    for mode in ("Equations", "Checks", "Replay", "Compare", "Sweep", "Train"):
+        at.segmented_control(key="mode").set_value(mode).run()
+        assert not at.exception, mode
+    assert at.query_params["hidden"] in (["none"], "none")

@@ -78,7 +78,7 @@ def make_problem(acts: tuple[str, ...], n_out: int, seed: int):
         Y[:, 0], Y[:, 1] = 0.0, 1.0  # both classes in every output row
         cache = forward(params, X, acts)
         hidden_Z = [cache[f"Z{k}"] for k in range(1, len(acts) + 1)]
-        far_from_kinks = min(np.abs(Z).min() for Z in hidden_Z) > KINK_MARGIN
+        far_from_kinks = min((np.abs(Z).min() for Z in hidden_Z), default=1.0) > KINK_MARGIN
         alive = all(  # every relu unit fires for some example
             (Z > 0).any(axis=1).all() for Z, a in zip(hidden_Z, acts, strict=True) if "relu" in a
         )
@@ -141,6 +141,13 @@ GRAD_CASES = [
     pytest.param(act, depth, n_out, l2, id=f"{act}-depth{depth}-out{n_out}-l2={l2:g}")
     for act in ACTS
     for depth in (1, 2, 3, 4)
+    for n_out in (1, 3)
+    for l2 in (0.0, 0.7)
+]
+
+
+GRAD_CASES += [  # no hidden layer: the activation does not matter
+    pytest.param("tanh", 0, n_out, l2, id=f"depth0-out{n_out}-l2={l2:g}")
     for n_out in (1, 3)
     for l2 in (0.0, 0.7)
 ]
@@ -502,7 +509,7 @@ def test_forward_any_supported_depth(depth):
     np.testing.assert_array_equal(engine.predict_proba(params, X, acts), AL)
 
 
-@pytest.mark.parametrize("depth", [0, 7])
+@pytest.mark.parametrize("depth", [7, 8])
 def test_forward_rejects_unsupported_depths(depth):
     sizes = (2, *[3] * depth, 1)
     params = init_params(sizes)

@@ -133,3 +133,15 @@ def test_lesson_values_name_the_hidden_controls_values():
     assert text == "hidden layers 6, 3; activations relu, tanh; α = 0.03"
     everything = state.lesson_values(config, list(state.CONTROLS))
     assert everything.count(";") == len(state.CONTROLS) - 2  # all but the preset
+
+
+def test_no_hidden_layer_round_trips_through_the_link():
+    config = state.DEFAULT.replace(hidden=(), activations=())
+    query = state.config_to_query(config)
+    assert query["hidden"] == query["act"] == "none"
+    back, _, problems = state.config_from_query(query)
+    assert back == config and problems == []
+    back, _, problems = state.config_from_query({"hidden": "none"})  # act may be left out
+    assert back.hidden == back.activations == () and problems == []
+    back, _, problems = state.config_from_query({"hidden": "3,2", "act": "none"})
+    assert back.hidden == (3, 2) and back.activations == state.DEFAULT.activations

@@ -499,7 +499,6 @@ def test_float32_trains():
     [
         {"hidden": (4, 4), "activations": ("tanh",)},
         {"hidden": (4,), "activations": ("tanh", "tanh")},
-        {"hidden": (), "activations": ()},
         {"hidden": (2,) * 7, "activations": ("tanh",) * 7},
         {"hidden": (4, 0), "activations": ("tanh", "tanh")},
         {"hidden": (-1,), "activations": ("tanh",)},
@@ -681,3 +680,17 @@ def test_decay_makes_the_update_from_epoch_t_use_alpha_over_1_plus_decay_t():
     assert stepped(SMALL, 3).step_alpha == SMALL.alpha  # no decay: alpha itself
     with pytest.raises(ValueError, match="decay"):
         Trainer(SMALL.replace(decay=-0.1))
+
+
+def test_no_hidden_layer_is_logistic_regression():
+    # The output unit alone: a straight boundary. Fine for two Gaussian blobs, hopeless on XOR.
+    base = Config(n_samples=200, hidden=(), activations=(), alpha=1.0)
+    gauss = stepped(base.replace(dataset="gauss"), 300)
+    xor = stepped(base.replace(dataset="xor"), 300)
+    assert gauss.layer_sizes == (2, 1) and set(gauss.params) == {"W1", "B1"}
+    assert gauss.last["train_acc"] >= 0.95
+    assert xor.last["train_acc"] <= 0.75
+    view = engine_view(gauss, gauss.params)
+    assert gauss.last["train_cost"] == close(view["train_cost"], 1e-12)
+    for name in ("dW1", "dB1"):
+        np.testing.assert_allclose(gauss.grads[name], view["grads"][name], rtol=1e-12, atol=1e-15)
