@@ -40,7 +40,7 @@ def _sigmoid_layers(n: int, units: int) -> dict:
     return {"hidden": (units,) * n, "activations": ("sigmoid",) * n}
 
 
-_XOR_LINEAR = DEFAULT.replace(dataset="xor", hidden=(1,), activations=("linear",), alpha=0.3)
+_XOR_LINEAR = DEFAULT.replace(dataset="xor", hidden=(), activations=(), alpha=0.3)
 _VANISHING = DEFAULT.replace(alpha=0.1, **_sigmoid_layers(6, 8))
 _TOO_LARGE = DEFAULT.replace(alpha=10.0)
 _ZERO_INIT = DEFAULT.replace(
@@ -57,9 +57,10 @@ _ALL = (
         title="XOR needs a hidden layer",
         explanation=(
             "In XOR the class depends on whether x1 and x2 have the same sign, so no single "
-            "straight line separates the two classes. A hidden layer of one linear unit only "
-            "rescales one straight line, so the network can do no better than a line. Bending "
-            "the boundary needs hidden units with a non-linear activation such as tanh."
+            "straight line separates the two classes. Without a hidden layer the output unit "
+            "is sigmoid(W1 x + B1): its boundary W1 x + B1 = 0 is one straight line, however "
+            "it is trained. Bending the boundary needs hidden units with a non-linear "
+            "activation such as tanh."
         ),
         config=_XOR_LINEAR,
         epochs=1000,

@@ -67,7 +67,7 @@ def test_preset_round_trips_through_the_url(slug, contrast):
     assert state.ALPHA_RANGE[0] <= config.alpha <= state.ALPHA_RANGE[1]
     assert config.l2 in state.L2_OPTIONS
     assert config.batch_size in state.BATCH_SIZES
-    assert 1 <= len(config.hidden) <= state.MAX_LAYERS
+    assert 0 <= len(config.hidden) <= state.MAX_LAYERS
     assert all(1 <= n <= state.MAX_UNITS for n in config.hidden)
 
 
@@ -76,6 +76,7 @@ def test_preset_round_trips_through_the_url(slug, contrast):
 
 def test_xor_needs_a_hidden_layer():
     preset = PRESETS["xor-needs-hidden"]
+    assert preset.config.hidden == ()  # the output unit alone
     linear = trained(preset.config, preset.epochs).history
     assert linear["train_acc"].max() < 0.8  # never better than a straight line (0.695)
     assert linear["test_acc"].max() < 0.8
