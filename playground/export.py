@@ -155,8 +155,6 @@ def load_weights_json(text: str | bytes) -> dict[str, np.ndarray]:
     missing = [f"{p}{k}" for k in range(1, L + 1) for p in "WB" if f"{p}{k}" not in params]
     if missing:
         raise ValueError(f"missing {', '.join(missing)} (W1..W{L} and B1..B{L} are needed)")
-    if L < 2:
-        raise ValueError("a network needs at least one hidden layer: W1, B1, W2, B2")
 
     out: dict[str, np.ndarray] = {}
     sizes = [None]

@@ -41,6 +41,7 @@ CONFIGS = {
         alpha=0.03,
     ),
     "tanh-l1-l2-decay": DEFAULT.replace(l1=0.03, l2=0.01, hidden=(5, 3), decay=0.01),
+    "no-hidden-layer": DEFAULT.replace(dataset="gauss", hidden=(), activations=(), alpha=1.0),
     # Every Z is exactly 0 at the start: the accuracy's tie rule (z > 0 is class 1) counts.
     "zeros-sigmoid": DEFAULT.replace(
         dataset="moons", activations=("sigmoid", "sigmoid"), init="zeros", alpha=3.0
@@ -301,7 +302,6 @@ BAD = {
     "bias shape": (_with(B1=[[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]), r"B1 must be \(3, 1\)"),
     "bias rows": (_with(B1=[[0.0], [0.0]]), r"B1 must be \(3, 1\)"),
     "two outputs": (_with(W2=[[1.0] * 3] * 2, B2=[[0.0]] * 2), "one unit"),
-    "no hidden layer": (json.dumps({"W1": [[1.0, 2.0]], "B1": [[0.0]]}), "hidden layer"),
     "33 units": (_with(W1=[[1.0, 1.0]] * 33), "at most 32"),
     "33 inputs": (_with(W1=[[1.0] * 33] * 3), "at most 32"),
     "layer sizes disagree": (json.dumps(_doc(layer_sizes=[2, 4, 1])), "layer_sizes"),
@@ -331,3 +331,9 @@ def test_load_weights_json_accepts_the_largest_network():
     params = {k: P.tolist() for k, P in engine.init_params(sizes, seed=0).items()}
     out = export.load_weights_json(json.dumps({"params": params}, indent=1))
     assert len(out) == 14 and out["W7"].shape == (1, 32) and out["W1"].shape == (32, 32)
+
+
+def test_load_weights_json_of_a_network_without_hidden_layers():
+    params = export.load_weights_json(json.dumps({"W1": [[1.0, 2.0]], "B1": [[0.5]]}))
+    assert sorted(params) == ["B1", "W1"] and params["W1"].shape == (1, 2)
+    assert params["B1"][0, 0] == 0.5
