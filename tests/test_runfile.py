@@ -14,10 +14,11 @@ CONFIGS = [
     Config(),
     Config(dataset="xor", hidden=(5, 3, 2), activations=("relu", "tanh", "sigmoid"), alpha=0.1),
     Config(batch_size=10, l2=0.01, alpha=0.05),  # mini-batch: the shuffling state matters too
+    Config(hidden=(), activations=(), l1=0.01, decay=0.01),  # and the decay counts from 0
 ]
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=["default", "deep", "minibatch"])
+@pytest.mark.parametrize("config", CONFIGS, ids=["default", "deep", "minibatch", "no-hidden"])
 def test_save_load_continue_matches_uninterrupted_run(config):
     straight = Trainer(config)
     straight.step(120)
