@@ -393,9 +393,6 @@ def sidebar() -> None:
             key="decay",
             help="The update from epoch t uses α / (1 + decay·t): big steps first, smaller later.",
         )
-        t = s.trainer
-        if t.config.decay:
-            sb.caption(f"α at epoch {t.epoch:,}: {t.step_alpha:.4g}")
     if "batch" in shown:
         sb.selectbox(
             "Batch size",
@@ -596,6 +593,8 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     m[2].metric("Test cost", f"{row['test_cost']:.4f}")
     m[3].metric("Train accuracy", f"{row['train_acc']:.1%}")
     m[4].metric("Test accuracy", f"{row['test_acc']:.1%}")
+    if t.config.decay and not key:
+        st.caption(f"Learning-rate decay: the next step uses α = {t.step_alpha:.4g}.")
 
     tpl = template()
     live_now = s.playing and not key  # Play's frames: every chart redrawn in place

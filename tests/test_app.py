@@ -458,3 +458,13 @@ def test_no_hidden_layer_works_in_every_mode(at):
         at.segmented_control(key="mode").set_value(mode).run()
         assert not at.exception, mode
     assert at.query_params["hidden"] in (["none"], "none")
+
+
+
+def test_decay_shows_the_next_steps_alpha(at):
+    at.sidebar.select_slider(key="decay").set_value(0.1).run()
+    for _ in range(10):
+        at.button(key="step").click().run()
+    t = at.session_state.trainer
+    assert t.epoch == 10 and t.step_alpha == pytest.approx(0.3 / 2)
+    assert any("the next step uses α = 0.15." in c.value for c in at.caption)
