@@ -460,7 +460,6 @@ def test_no_hidden_layer_works_in_every_mode(at):
     assert at.query_params["hidden"] in (["none"], "none")
 
 
-
 def test_decay_shows_the_next_steps_alpha(at):
     at.sidebar.select_slider(key="decay").set_value(0.1).run()
     for _ in range(10):
