@@ -24,11 +24,13 @@ from playground import (
     sweep,
     views,
 )
-from playground.trainer import MAX_EDIT, Trainer, csv_data
+from playground.trainer import MAX_DRAWN, MAX_EDIT, START_POINTS, Trainer, csv_data, drawn_data
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
 
 UPLOAD = "upload CSV"
+DRAW = "draw your own points"
+OWN_DATA = (UPLOAD, DRAW)  # the datasets a link cannot carry
 MAX_LINK_EPOCHS = 20_000  # a shared link retrains at most this far when it is opened
 STEP_SIZES = (1, 10, 100)
 VIEWS = ("Network", "Weights", "Gradients")
@@ -82,6 +84,7 @@ def init_state() -> None:
     s.slow_throttle = live.Throttle()
     s.notice = ""
     s.csv = None  # (file id, CSVData) of an accepted upload
+    s.drawn = [list(p) for p in START_POINTS]  # (x1, x2, label) of the points drawn
     s.trainer_csv = None
     s.trainer = Trainer(config)
     if epoch:
@@ -129,7 +132,7 @@ def widget_config() -> state.Config:
         st.sidebar.warning("Pick at least one input feature; using X₁ and X₂.")
         features = ("x1", "x2")
     return state.DEFAULT.replace(
-        dataset=s.dataset if s.dataset != UPLOAD else state.DEFAULT.dataset,
+        dataset=s.dataset if s.dataset not in OWN_DATA else state.DEFAULT.dataset,
         n_samples=int(s.get("n_samples", config.n_samples)),
         noise=float(s.get("noise", config.noise)),
         train_ratio=float(s.train_ratio),
@@ -150,12 +153,19 @@ def sync_trainer(config: state.Config) -> None:
     """Keep training when only alpha changed; otherwise start a new network and say so."""
     s = st.session_state
     t = s.trainer
-    csv_key = s.csv[0] if s.csv is not None else None
+    drawing = s.get("dataset") == DRAW
+    if drawing:
+        data_key = ("drawn", tuple(map(tuple, s.drawn)))
+    else:
+        data_key = s.csv[0] if s.csv is not None else None
     fresh = s.pop("fresh_start", False)  # a preset asks for a new network even if only α differs
-    if fresh or state.architecture_changed(t.config, config) or csv_key != s.trainer_csv:
-        data = csv_data(s.csv[1], config.train_ratio, config.seed) if s.csv else None
+    if fresh or state.architecture_changed(t.config, config) or data_key != s.trainer_csv:
+        if drawing:
+            data = drawn_data(s.drawn, config)
+        else:
+            data = csv_data(s.csv[1], config.train_ratio, config.seed) if s.csv else None
         s.trainer = Trainer(config, data=data)
-        s.trainer_csv = csv_key
+        s.trainer_csv = data_key
         s.network_no = s.get("network_no", 0) + 1  # a point picked before is not in this run
         s.pacer.reset()
         if t.epoch:
@@ -172,6 +182,37 @@ def stop_rule() -> live.StopRule:
 
 
 # -- callbacks -------------------------------------------------------------------------------
+
+
+def on_added() -> None:
+    """A click on the decision boundary while drawing: a point of the chosen class there."""
+    s = st.session_state
+    added = _component_value("live_boundary", "added")
+    if not added or s.get("dataset") != DRAW or len(s.drawn) >= MAX_DRAWN:
+        return
+    try:
+        x, y = float(added["x"]), float(added["y"])
+    except (KeyError, TypeError, ValueError):
+        return
+    s.drawn.append([x, y, float(s.get("draw_class", 1))])
+    s.full_rerun = True  # the data changed: the whole page, with a new network
+
+
+def _component_value(key: str, name: str):
+    value = st.session_state.get(key)
+    if isinstance(value, dict):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+def on_undo_point() -> None:
+    s = st.session_state
+    if len(s.drawn) > len(START_POINTS):
+        s.drawn.pop()
+
+
+def on_clear_points() -> None:
+    st.session_state.drawn = [list(p) for p in START_POINTS]
 
 
 def on_step() -> None:
@@ -297,7 +338,7 @@ def sidebar() -> None:
     if any(name in shown for name in data_controls):
         sb.header("Data")
     if "dataset" in shown:
-        sb.selectbox("Dataset", (*state.DATASETS, UPLOAD), key="dataset")
+        sb.selectbox("Dataset", (*state.DATASETS, DRAW, UPLOAD), key="dataset")
     if s.dataset == UPLOAD:
         upload = sb.file_uploader(
             "CSV file: numeric columns and a 0/1 label column",
@@ -327,9 +368,11 @@ def sidebar() -> None:
         s.setdefault("n_samples", config.n_samples)
         s.setdefault("noise", config.noise)
         s.setdefault("features", list(config.features))
-        if "points" in shown:
+        if s.dataset == DRAW:
+            draw_controls()
+        if "points" in shown and s.dataset != DRAW:
             sb.slider("Points", *state.SAMPLES_RANGE, step=50, key="n_samples")
-        if "noise" in shown:
+        if "noise" in shown and s.dataset != DRAW:
             sb.slider("Noise", *state.NOISE_RANGE, step=0.05, key="noise")
         if "features" in shown:
             sb.multiselect(
@@ -442,13 +485,35 @@ def sidebar() -> None:
         st.caption("Copy the page's address to share the lesson.")
 
 
+def draw_controls() -> None:
+    """The class a click adds, Undo and Clear, and how many points there are."""
+    s, sb = st.session_state, st.sidebar
+    sb.segmented_control(
+        "A click on the decision boundary adds",
+        (0, 1),
+        format_func=lambda c: f"class {c}",
+        key="draw_class",
+        default=1,
+        required=True,
+    )
+    c1, c2 = sb.columns(2)
+    c1.button("Undo point", key="undo_point", on_click=on_undo_point, width="stretch")
+    c2.button("Clear", key="clear_points", on_click=on_clear_points, width="stretch")
+    counts = [sum(1 for p in s.drawn if p[2] == c) for c in (0, 1)]
+    sb.caption(
+        f"{len(s.drawn)} points ({counts[0]} of class 0, {counts[1]} of class 1; at most "
+        f"{MAX_DRAWN}), split into training and test by the training share. Each new point "
+        "starts the network again."
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def read_csv(content: bytes) -> datasets.CSVData:
     """``datasets.load_csv`` of an upload's bytes (a pure function, so cached by content)."""
     return datasets.load_csv(content)
 
 
-def show(fig, key: str, select: bool = False, live: bool = False):
+def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection; with
     ``live`` (while playing), in a chart that Plotly redraws in place frame after frame."""
     if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
@@ -462,8 +527,9 @@ def show(fig, key: str, select: bool = False, live: bool = False):
         spec = pio.to_json(fig, validate=False)
         result = live_chart(
             key="live_" + key,
-            data={"spec": spec, "config": LIVE_CONFIG, "select": select},
+            data={"spec": spec, "config": LIVE_CONFIG, "select": select, "add": add},
             on_selection_change=note_selection,  # a click on a point reruns, as on_select does
+            on_added_change=on_added,
         )
         s = st.session_state
         picked = result.selection and s.get("selection_network") == s.get("network_no", 0)
@@ -619,7 +685,8 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 height=540,
             )
             interactive = not key and not s.playing
-            event = show(fig, key + "boundary", select=interactive, live=in_place)
+            drawing = not key and s.get("dataset") == DRAW
+            event = show(fig, key + "boundary", select=interactive, live=in_place, add=drawing)
             if interactive:
                 point_contribution(t, event)
         else:

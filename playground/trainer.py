@@ -77,6 +77,34 @@ def csv_data(csv: datasets.CSVData, train_ratio: float, seed: int) -> Data:
     )
 
 
+MAX_DRAWN = 500  # points a visitor may draw
+# The points a drawing starts from: two of each class, in the corners (x1, x2, label).
+START_POINTS = ((-3.0, 3.0, 0.0), (3.0, -3.0, 0.0), (-3.0, -3.0, 1.0), (3.0, 3.0, 1.0))
+
+
+def drawn_data(points, config: Config) -> Data:
+    """Train and test data from points a visitor drew: ``[(x1, x2, label), ...]``, split by
+    ``config.train_ratio`` and featurised by ``config.features`` as a generated dataset is."""
+    P = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    if not 2 <= len(P) <= MAX_DRAWN or not np.isfinite(P).all():
+        raise ValueError(f"between 2 and {MAX_DRAWN} finite points are needed")
+    if not np.isin(P[:, 2], (0.0, 1.0)).all():
+        raise ValueError("labels must be 0 or 1")
+    P_train, Y_train, P_test, Y_test = datasets.train_test_split(
+        P[:, :2].T, P[:, 2:].T, config.train_ratio, config.seed
+    )
+    return Data(
+        X_train=datasets.add_features(P_train, config.features),
+        Y_train=Y_train,
+        X_test=datasets.add_features(P_test, config.features),
+        Y_test=Y_test,
+        P_train=P_train,
+        P_test=P_test,
+        feature_names=tuple(config.features),
+        source="drawn",
+    )
+
+
 def make_data(config: Config) -> Data:
     """Generate, split and featurise the dataset named by ``config``."""
     X, Y = datasets.make_dataset(config.dataset, config.n_samples, config.noise, config.seed)

@@ -53,10 +53,21 @@ def grid(P: np.ndarray, n: int = 100, pad: float = 0.5):
     return xs, ys, np.stack([gx.ravel(), gy.ravel()])
 
 
+def _extent(trainer: Trainer) -> np.ndarray:
+    """The points the plane's grid must cover: all the data, and for drawn data the whole
+    box a generated dataset fills (there is room to click new points anywhere in it)."""
+    d = trainer.data
+    P = np.concatenate([d.P_train, d.P_test], axis=1)
+    if d.source == "drawn":
+        box = datasets.BOX - 0.5  # (grid() pads by 0.5)
+        P = np.concatenate([P, [[-box, box], [-box, box]]], axis=1)
+    return P
+
+
 def _inputs(trainer: Trainer, G: np.ndarray) -> np.ndarray:
     """The network's input rows for grid points ``G`` (2, k): the chosen features, or for
     uploaded data with more columns, the other columns held at their training mean."""
-    if trainer.data.source == "generated":
+    if trainer.data.source in ("generated", "drawn"):
         return datasets.add_features(G, trainer.data.feature_names)
     X = np.repeat(trainer.data.X_train.mean(axis=1, keepdims=True), G.shape[1], axis=1)
     X[:2] = G
@@ -65,8 +76,7 @@ def _inputs(trainer: Trainer, G: np.ndarray) -> np.ndarray:
 
 def boundary(trainer: Trainer, params=None, n: int = 100):
     """``xs, ys, P``: the output probability ``P`` (n, n) over a grid covering all points."""
-    d = trainer.data
-    xs, ys, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
+    xs, ys, G = grid(_extent(trainer), n)
     params = trainer.params if params is None else params
     A = engine.predict_proba(params, _inputs(trainer, G), trainer.config.activations)
     return xs, ys, finite(A[0].reshape(n, n), fill=0.5)
@@ -74,8 +84,7 @@ def boundary(trainer: Trainer, params=None, n: int = 100):
 
 def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
     """Each layer's units over a small grid: ``[(n0, n, n), (n1, n, n), ..., (nL, n, n)]``."""
-    d = trainer.data
-    _, _, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
+    _, _, G = grid(_extent(trainer), n)
     params = trainer.params if params is None else params
     cache = engine.forward(params, _inputs(trainer, G), trainer.config.activations)
     return [finite(cache[f"A{k}"].reshape(-1, n, n)) for k in range(trainer.L + 1)]
@@ -84,8 +93,7 @@ def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
 def unit_grid(trainer: Trainer, k: int, i: int, params=None, n: int = 100):
     """``xs, ys, A``: unit ``i`` of layer ``k`` (0: the input feature ``X[i]``) over a grid
     covering all points, ``A`` of shape (n, n)."""
-    d = trainer.data
-    xs, ys, G = grid(np.concatenate([d.P_train, d.P_test], axis=1), n)
+    xs, ys, G = grid(_extent(trainer), n)
     params = trainer.params if params is None else params
     X = _inputs(trainer, G)
     if k == 0:

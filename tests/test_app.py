@@ -467,3 +467,24 @@ def test_decay_shows_the_next_steps_alpha(at):
     t = at.session_state.trainer
     assert t.epoch == 10 and t.step_alpha == pytest.approx(0.3 / 2)
     assert any("the next step uses α = 0.15." in c.value for c in at.caption)
+
+
+def test_drawing_points_trains_on_them(at):
+    at.button(key="step").click().run()
+    at.sidebar.selectbox(key="dataset").set_value("draw your own points").run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.data.source == "drawn" and t.m + t.data.X_test.shape[1] == 4
+    assert "4 points (2 of class 0, 2 of class 1" in " ".join(c.value for c in at.sidebar.caption)
+    # what a click on the plane does (the component's trigger), then Undo and Clear
+    at.session_state.drawn = [*at.session_state.drawn, [0.5, -1.0, 1.0], [1.0, 1.0, 0.0]]
+    at.run()
+    t = at.session_state.trainer
+    assert t.m + t.data.X_test.shape[1] == 6 and t.epoch == 0
+    at.sidebar.button(key="undo_point").click().run()
+    assert len(at.session_state.drawn) == 5
+    at.sidebar.button(key="clear_points").click().run()
+    assert len(at.session_state.drawn) == 4
+    at.sidebar.button(key="undo_point").click().run()  # the four starting points stay
+    assert len(at.session_state.drawn) == 4
+    assert at.session_state.trainer.config.dataset == "circle"  # a link cannot carry drawings

@@ -694,3 +694,22 @@ def test_no_hidden_layer_is_logistic_regression():
     assert gauss.last["train_cost"] == close(view["train_cost"], 1e-12)
     for name in ("dW1", "dB1"):
         np.testing.assert_allclose(gauss.grads[name], view["grads"][name], rtol=1e-12, atol=1e-15)
+
+
+def test_drawn_data_is_split_and_featurised_like_a_generated_dataset():
+    points = [(-3.0, 3.0, 0.0), (3.0, -3.0, 0.0), (-3.0, -3.0, 1.0), (3.0, 3.0, 1.0), (0.5, 1, 1)]
+    config = SMALL.replace(features=("x1", "x2", "x1*x2"), train_ratio=0.6)
+    d = tr.drawn_data(points, config)
+    assert d.source == "drawn" and d.X_train.shape == (3, 3) and d.X_test.shape == (3, 2)
+    P = np.concatenate([d.P_train, d.P_test], axis=1)
+    Y = np.concatenate([d.Y_train, d.Y_test], axis=1)[0]
+    assert sorted(zip(P[0], P[1], Y, strict=True)) == sorted(points)
+    np.testing.assert_array_equal(d.X_train[2], d.P_train[0] * d.P_train[1])
+    t = Trainer(config, data=d)
+    t.step(50)
+    assert np.isfinite(t.history.to_numpy(dtype=float)).all()
+    for bad in ([(0.0, 0.0, 1.0)], [(0.0, 0.0, 2.0), (1.0, 1.0, 0.0)], [(np.nan, 0, 1)] * 3):
+        with pytest.raises(ValueError):
+            tr.drawn_data(bad, config)
+    with pytest.raises(ValueError):
+        tr.drawn_data([(0.0, 0.0, 1.0)] * (tr.MAX_DRAWN + 1), config)

@@ -30,6 +30,10 @@ function listen(gd) {
   gd.dataset.listening = "1";
   gd.on("plotly_click", (event) => {
     const point = event && event.points && event.points[0];
+    if (gd.reportAdded && point && point.data.name === "prediction") {
+      gd.reportAdded({ x: point.x, y: point.y }); // drawing: a point where the plane was clicked
+      return;
+    }
     if (!gd.reportSelection || !point || !String(point.data.name).startsWith("train class")) {
       return;
     }
@@ -41,22 +45,23 @@ function listen(gd) {
   });
 }
 
-function draw(host, data, setStateValue) {
+function draw(host, data, setStateValue, setTriggerValue) {
   const gd = graphDiv(host);
   gd.reportSelection = data.select ? (value) => setStateValue("selection", value) : null;
+  gd.reportAdded = data.add ? (value) => setTriggerValue("added", value) : null;
   if (gd.drawnSpec === data.spec) return Promise.resolve(); // a rerun that left it unchanged
   gd.drawnSpec = data.spec;
   const figure = JSON.parse(data.spec);
   return window.Plotly.react(gd, figure.data, figure.layout, data.config).then(() => listen(gd));
 }
 
-export default function ({ data, parentElement, setStateValue }) {
+export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
   let cancelled = false;
   const started = performance.now();
   const attempt = () => {
     if (cancelled) return;
     if (window.Plotly !== undefined) {
-      draw(parentElement, data, setStateValue);
+      draw(parentElement, data, setStateValue, setTriggerValue);
     } else if (performance.now() - started < GIVE_UP_MS) {
       setTimeout(attempt, WAIT_MS);
     }

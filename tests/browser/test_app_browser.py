@@ -314,6 +314,31 @@ def test_play_stops_by_itself_at_the_chosen_epoch(page: Page, wait_idle) -> None
     expect_clean(page)
 
 
+def test_draw_points_by_clicking_the_plane(page: Page, wait_idle) -> None:
+    dataset = page.locator(".st-key-dataset input")
+    dataset.click()
+    dataset.fill("draw your own points")
+    dataset.press("Enter")
+    wait_idle(page)
+    count = page.get_by_text(re.compile(r"^\d+ points \("))
+    expect(count).to_contain_text("4 points (2 of class 0, 2 of class 1")
+    plane = page.locator(".st-key-live_boundary .live-chart .nsewdrag").first
+    for n, (dx, dy) in enumerate(((0.5, 0.5), (0.6, 0.35)), start=5):  # middle, up and right
+        plane.scroll_into_view_if_needed()
+        box = plane.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + dx * box["width"], box["y"] + dy * box["height"])
+        wait_idle(page)
+        expect(count).to_contain_text(f"{n} points (2 of class 0, {n - 2} of class 1")
+    expect_epoch(page, 0)
+    # the chart shows all six (training and test markers together)
+    markers = page.locator(".st-key-live_boundary .scatterlayer path.point")
+    expect(markers).to_have_count(6)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 1)
+    expect_clean(page)
+
+
 PAUSE_TIMEOUT_MS = 15_000
 PAUSE_SLOW_S = 2.0
 
