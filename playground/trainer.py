@@ -90,26 +90,20 @@ def drawn_data(points, config: Config) -> Data:
         raise ValueError(f"between 2 and {MAX_DRAWN} finite points are needed")
     if not np.isin(P[:, 2], (0.0, 1.0)).all():
         raise ValueError("labels must be 0 or 1")
-    P_train, Y_train, P_test, Y_test = datasets.train_test_split(
-        P[:, :2].T, P[:, 2:].T, config.train_ratio, config.seed
-    )
-    return Data(
-        X_train=datasets.add_features(P_train, config.features),
-        Y_train=Y_train,
-        X_test=datasets.add_features(P_test, config.features),
-        Y_test=Y_test,
-        P_train=P_train,
-        P_test=P_test,
-        feature_names=tuple(config.features),
-        source="drawn",
-    )
+    return _split_points(P[:, :2].T, P[:, 2:].T, config, source="drawn")
 
 
 def make_data(config: Config) -> Data:
     """Generate, split and featurise the dataset named by ``config``."""
     X, Y = datasets.make_dataset(config.dataset, config.n_samples, config.noise, config.seed)
+    return _split_points(X, Y, config)
+
+
+def _split_points(P: np.ndarray, Y: np.ndarray, config: Config, source: str = "generated"):
+    """2-D points ``P`` (2, m) and labels ``Y`` (1, m), split by ``config.train_ratio`` and
+    ``config.seed``, with ``config.features`` computed from the points."""
     P_train, Y_train, P_test, Y_test = datasets.train_test_split(
-        X, Y, config.train_ratio, config.seed
+        P, Y, config.train_ratio, config.seed
     )
     return Data(
         X_train=datasets.add_features(P_train, config.features),
@@ -119,6 +113,7 @@ def make_data(config: Config) -> Data:
         P_train=P_train,
         P_test=P_test,
         feature_names=tuple(config.features),
+        source=source,
     )
 
 
