@@ -10,7 +10,8 @@
 //
 // With data.select, a click on a training point (a trace named "train class ...") is reported
 // as the state value "selection", {points: [{x, y}], at}, as st.plotly_chart reports a
-// selection; a double click clears it.
+// selection; a double click clears it. With data.add (drawing points), any click on the plot
+// is reported instead as the trigger "added", {x, y}: where it was clicked, in data units.
 const WAIT_MS = 50;
 const GIVE_UP_MS = 20000;
 
@@ -30,8 +31,18 @@ function listen(gd) {
   gd.dataset.listening = "1";
   gd.on("plotly_click", (event) => {
     const point = event && event.points && event.points[0];
-    if (gd.reportAdded && point && point.data.name === "prediction") {
-      gd.reportAdded({ x: point.x, y: point.y }); // drawing: a point where the plane was clicked
+    if (gd.reportAdded) {
+      // Drawing: a point exactly where the plane was clicked (on the shading or on a point),
+      // from the mouse position through the axes' pixel-to-data conversion.
+      const xa = gd._fullLayout.xaxis;
+      const ya = gd._fullLayout.yaxis;
+      const box = gd.getBoundingClientRect();
+      const mouse = event && event.event;
+      if (mouse && xa && ya) {
+        const x = xa.p2d(mouse.clientX - box.left - xa._offset);
+        const y = ya.p2d(mouse.clientY - box.top - ya._offset);
+        if (Number.isFinite(x) && Number.isFinite(y)) gd.reportAdded({ x, y });
+      }
       return;
     }
     if (!gd.reportSelection || !point || !String(point.data.name).startsWith("train class")) {

@@ -331,9 +331,25 @@ def test_draw_points_by_clicking_the_plane(page: Page, wait_idle) -> None:
         wait_idle(page)
         expect(count).to_contain_text(f"{n} points (2 of class 0, {n - 2} of class 1")
     expect_epoch(page, 0)
-    # the chart shows all six (training and test markers together)
+    # the chart shows all six (training and test markers together), the first one exactly
+    # where the middle of the plot was clicked: (0, 0) of the drawing box [-6, 6]²
     markers = page.locator(".st-key-live_boundary .scatterlayer path.point")
     expect(markers).to_have_count(6)
+    near_middle = page.evaluate(
+        """() => {
+             const gd = document.querySelector('.st-key-live_boundary .live-chart');
+             return gd._fullData.filter(t => t.type === 'scatter').some(t =>
+               Array.from(t.x).some((x, i) => Math.abs(x) < 0.2 && Math.abs(t.y[i]) < 0.2));
+           }"""
+    )
+    assert near_middle
+    # a click on a point adds one there too (drawing takes every click)
+    markers.first.scroll_into_view_if_needed()
+    marker = markers.first.bounding_box()
+    assert marker is not None
+    page.mouse.click(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    wait_idle(page)
+    expect(count).to_contain_text("7 points")
     click_key(page, "step", wait_idle)
     expect_epoch(page, 1)
     expect_clean(page)
