@@ -47,18 +47,18 @@ PLOT_CONFIG = {
     ],
 }  # fmt: skip
 LIVE_CONFIG = {**PLOT_CONFIG, "responsive": True}  # st.plotly_chart resizes its own charts
-# Play's clock: the browser asks for the next frame once it has drawn the last one.
-WEB = Path(__file__).parent / "playground" / "web"
-frame_clock = st.components.v2.component(
-    "backprop_playground.frame_clock", js=(WEB / "frame_clock.js").read_text()
-)
 # The charts that change on every Step and frame, redrawn in place by Plotly.react
-# (st.plotly_chart mounts a new chart for every new figure and draws it twice).
+# (st.plotly_chart mounts a new chart for every new figure and draws it twice); while playing,
+# the same code plays each reel of frames and shows their metrics. See playground/web.
+WEB = Path(__file__).parent / "playground" / "web"
+PLAYER_JS = (WEB / "live_chart.js").read_text()
 live_chart = st.components.v2.component(
     "backprop_playground.live_chart",
-    js=(WEB / "live_chart.js").read_text(),
+    js=PLAYER_JS,
     isolate_styles=False,  # Plotly's own style sheet (hover labels, mode bar) must reach it
 )
+# Play's clock: the browser asks for the next reel once it starts to play the last one.
+frame_clock = st.components.v2.component("backprop_playground.frame_clock", js=PLAYER_JS)
 
 
 # -- state -----------------------------------------------------------------------------------
@@ -513,9 +513,10 @@ def read_csv(content: bytes) -> datasets.CSVData:
     return datasets.load_csv(content)
 
 
-def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False):
+def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False, reel=None):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection; with
-    ``live`` (while playing), in a chart that Plotly redraws in place frame after frame."""
+    ``live`` (while playing), in a chart that Plotly redraws in place frame after frame; with
+    ``reel`` (a dict of ``reel`` and the chart's own frame data), frame after frame."""
     if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
         fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
         fig.update_xaxes(title_font_size=24, tickfont_size=20)
@@ -527,7 +528,13 @@ def show(fig, key: str, select: bool = False, live: bool = False, add: bool = Fa
         spec = pio.to_json(fig, validate=False)
         result = live_chart(
             key="live_" + key,
-            data={"spec": spec, "config": LIVE_CONFIG, "select": select, "add": add},
+            data={
+                "spec": spec,
+                "config": LIVE_CONFIG,
+                "select": select,
+                "add": add,
+                **(reel or {}),
+            },  # fmt: skip
             on_selection_change=note_selection,  # a click on a point reruns, as on_select does
             on_added_change=on_added,
         )
@@ -649,16 +656,21 @@ def on_run_upload() -> None:
     s.notice = f"Loaded a saved run at epoch {t.epoch}; Step or Play continues it."
 
 
-def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
-    """Metrics and charts of the network at ``frame`` (the current state, or a replayed one)."""
+def draw_views(
+    t: Trainer, frame: views.Frame, key: str = "", reel: list[views.ReelFrame] | None = None
+) -> None:
+    """Metrics and charts of the network at ``frame`` (the current state, or a replayed one);
+    while playing, ``reel``: the frames since the last rerun, which the page plays in turn."""
     s = st.session_state
-    row = frame.row
-    m = st.columns(5)
-    m[0].metric("Epoch", f"{frame.epoch:,}")
-    m[1].metric("Cost", f"{row['train_cost']:.4f}")
-    m[2].metric("Test cost", f"{row['test_cost']:.4f}")
-    m[3].metric("Train accuracy", f"{row['train_acc']:.1%}")
-    m[4].metric("Test accuracy", f"{row['test_acc']:.1%}")
+    shared = None
+    if reel:
+        shared = live.reel_header(s.frame_no, [f.epoch for f in reel])
+        live_chart(key="live_metrics", data={"reel": shared, "metrics": [f.metrics for f in reel]})
+    else:
+        for column, (label, value) in zip(
+            st.columns(5), views.metrics(frame.epoch, frame.row), strict=True
+        ):
+            column.metric(label, value)
     if t.config.decay and not key:
         st.caption(f"Learning-rate decay: the next step uses α = {t.step_alpha:.4g}.")
 
@@ -670,6 +682,13 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
     with left:
         if d.P_train.shape[0] >= 2:
             xs, ys, P = views.boundary(t, frame.params)
+            boundary_reel = None
+            if reel:
+                boundary_reel = {
+                    "reel": shared,
+                    "frames": [f.shading for f in reel],
+                    "shading": figures.shading_colors(tpl, s.discretize),
+                }
             fig = figures.decision_boundary(
                 xs,
                 ys,
@@ -681,12 +700,16 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
                 show_test=s.show_test,
                 discretize=s.discretize,
                 point_size=views.point_error(frame) if s.point_error else None,
+                shading="image" if reel else "trace",
                 template=tpl,
                 height=540,
             )
             interactive = not key and not s.playing
             drawing = not key and s.get("dataset") == DRAW
-            event = show(fig, key + "boundary", select=interactive, live=in_place, add=drawing)
+            event = show(
+                fig, key + "boundary", select=interactive, live=in_place, add=drawing,
+                reel=boundary_reel,
+            )  # fmt: skip
             if interactive:
                 point_contribution(t, event)
         else:
@@ -698,6 +721,7 @@ def draw_views(t: Trainer, frame: views.Frame, key: str = "") -> None:
             ),
             key + "cost",
             live=in_place,
+            reel={"reel": shared} if reel else None,
         )
 
     c1, c2 = st.columns([2, 3])
@@ -816,11 +840,18 @@ def live_view() -> None:
     s = st.session_state
     t = s.trainer
     rule = stop_rule()
+    reel = None
     if s.playing and not t.diverged:
         n = rule.limit(t.epoch, s.pacer.plan(live.SPEEDS[s.speed], time.monotonic()))
-        start = time.perf_counter()
-        done = t.step(n, until=rule.until)
-        s.pacer.record(done, time.perf_counter() - start)
+        reel, done, seconds = [], 0, 0.0
+        for epochs in live.split_reel(n, s.pacer.frames):
+            start = time.perf_counter()
+            done += t.step(epochs, until=rule.until)
+            seconds += time.perf_counter() - start
+            if t.diverged or rule.reached(t.epoch, t.last):
+                break
+            reel.append(views.reel_frame(t))
+        s.pacer.record(done, seconds)
         if t.diverged:
             s.playing = False
             s.full_rerun = True
@@ -828,6 +859,9 @@ def live_view() -> None:
             s.playing = False
             s.full_rerun = True
             s.notice = f"Play stopped at epoch {t.epoch:,}: {rule.describe()}."
+        if not reel:  # (e.g. 1 epoch/s between two epochs): the page shows this epoch again
+            reel.append(views.reel_frame(t))
+        s.frame_no = s.get("frame_no", 0) + 1
 
     c = st.columns([1, 1, 1.3, 1, 1.6])
     c[0].button(  # two keys: a click on Pause can only ever pause, one on Play only play
@@ -869,7 +903,7 @@ def live_view() -> None:
         st.error(t.message)
     elif s.notice:
         st.info(s.notice)
-    draw_views(t, views.current_frame(t))
+    draw_views(t, views.current_frame(t), reel=reel if s.playing else None)
     if not s.playing:
         query = state.config_to_query(t.config.replace(alpha=t.alpha), t.epoch)
         if s.present:
@@ -881,11 +915,15 @@ def live_view() -> None:
         st.query_params.from_dict(query)
     if s.pop("full_rerun", False):
         st.rerun(scope="app")
-    if s.playing:  # last, after every chart of this frame: see playground/web/frame_clock.js
-        s.frame_no = s.get("frame_no", 0) + 1
+    if s.playing and reel:  # last, after every chart of this reel: see playground/web
         frame_clock(
             key="frame_clock",
-            data={"frame": s.frame_no, "min_ms": int(live.FRAME_SECONDS * 1000)},
+            data={
+                "clock": True,
+                "reel": live.reel_header(s.frame_no, [f.epoch for f in reel]),
+                "min_ms": int(live.FRAME_SECONDS * 1000),
+                "pause_key": "pause",
+            },  # fmt: skip
             on_drawn_change=lambda: None,  # the trigger's rerun of this fragment is the point
         )
 

@@ -10,7 +10,8 @@ Playwright, a dev requirement) and prints:
   value, measured inside the page with ``performance.now()``: median and 95th percentile;
 * Play, at the default speed and at "max": epochs per second (from the Epoch metric the page
   shows) and chart frames per second (per chart: the distinct epochs it drew, i.e. new states
-  of the network that reached ``plotly_afterplot``, per second);
+  of the network that reached ``plotly_afterplot``, or ``plotly_relayout`` for the decision
+  boundary's image while playing, per second);
 * Pause: how long the page goes on counting after a click on Pause;
 * a floor for comparison: a bare Streamlit page with one button and one small Plotly heatmap,
   click-to-redraw, measured the same way in the same run;
@@ -76,6 +77,9 @@ _INIT_JS = """
 (() => {
   const B = (window.__bench = {gds: [], epochs: [], epochText: null});
   const epochValue = () => {
+    const playing = document.querySelector(
+      '.live-metric[data-metric="Epoch"] .live-metric-value');  // Play's metrics
+    if (playing) return playing.textContent.trim();
     for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
       const label = m.querySelector('[data-testid="stMetricLabel"]');
       if (label && label.innerText.trim() === 'Epoch') {
@@ -91,10 +95,12 @@ _INIT_JS = """
     return match ? match[1].replace(/^live_/, '') : 'chart';
   };
   const listen = (gd, rec) => {
-    gd.on('plotly_afterplot', () => {
+    const stamp = () => {
       rec.plots.push(performance.now());
       rec.shown.push(epochValue());
-    });
+    };
+    gd.on('plotly_afterplot', stamp);
+    gd.on('plotly_relayout', stamp);  // Play's frames of the boundary: a new image, relaid out
     rec.hooked = true;
   };
   const hook = (gd) => {

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 import plotly.io as pio
 from numpy.typing import ArrayLike, NDArray
@@ -356,6 +357,7 @@ def decision_boundary(
     point_size: ArrayLike | None = None,
     size_label: str = "|dZ|",
     boundary_line: bool = True,
+    shading: str = "trace",
     title: str = "Decision boundary",
     template: str = "plotly_white",
     height: int | None = 520,
@@ -370,7 +372,14 @@ def decision_boundary(
     discretize : colour by the predicted class (P >= 0.5) instead of the probability.
     point_size : optional (m,) per-point error (e.g. |dZL|) sizing train points 6..20 px.
     boundary_line : draw the P = 0.5 contour as a line.
+    shading : ``"trace"``: ``P`` as a contour (a heatmap when discretized), with its values on
+        hover; ``"image"``: the plane is left for an image under the points (``layout.images[0]``,
+        placed over the grid, its ``source`` empty), which a player fills frame after frame from
+        ``views.shading`` and ``shading_colors`` (Play: swapping an image is far cheaper for the
+        browser than redrawing a contour and every point); ``P`` only sizes the grid then.
     """
+    if shading not in ("trace", "image"):
+        raise ValueError(f"shading must be 'trace' or 'image', got {shading!r}")
     _, tone = _theme(template)
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
@@ -423,6 +432,33 @@ def decision_boundary(
             "showlines": boundary_line,
         }
         prediction["line"] = {"color": _NEUTRAL[tone], "width": 2}
+    layout = _plane_layout(xs, ys)
+    if shading == "image":
+        # The colour bar stays, on a transparent two-cell stand-in for the shading.
+        prediction = {
+            "type": "heatmap",
+            "x": [float(xs[0]), float(xs[-1])],
+            "y": [float(ys[0]), float(ys[-1])],
+            "z": [[0.0, 1.0], [1.0, 0.0]],
+            **{k: prediction[k] for k in ("zmin", "zmax", "colorscale", "showscale", "colorbar")},
+            "opacity": 0.0,
+            "hoverinfo": "skip",
+            "name": "prediction",
+        }
+        layout["images"] = [
+            {
+                "source": "",
+                "xref": "x",
+                "yref": "y",
+                "x": float(xs[0]),
+                "y": float(ys[-1]),
+                "sizex": float(xs[-1] - xs[0]),
+                "sizey": float(ys[-1] - ys[0]),
+                "sizing": "stretch",
+                "layer": "below",
+                "name": "shading",
+            }
+        ]
     data: list[dict[str, Any]] = [prediction]
     for cls in (0, 1):
         mask = y_train == bool(cls)
@@ -468,8 +504,24 @@ def decision_boundary(
                     "x2 = %{y:.2f}<extra></extra>",
                 }
             )
-    layout = _plane_layout(xs, ys)
     return _figure(data, layout, template, title, height)
+
+
+SHADING_LEVELS = 256  # the player's shading: P(class 1) in this many steps (views.shading)
+
+
+def shading_colors(template: str = "plotly_white", discretize: bool = False) -> dict[str, Any]:
+    """What the player needs to paint ``views.shading`` bytes as ``decision_boundary`` does:
+    ``colors``, the CSS colour of each of the 256 levels (discretized: two colours, split at
+    the P = 0.5 line), and ``line``, the colour of the P = 0.5 contour (``None``: no line)."""
+    _, tone = _theme(template)
+    scale = _class_scale(tone)
+    if discretize:
+        low, high = scale[0][1], scale[-1][1]
+        half = SHADING_LEVELS // 2
+        return {"colors": [low] * half + [high] * (SHADING_LEVELS - half), "line": None}
+    at = np.linspace(0.0, 1.0, SHADING_LEVELS).tolist()
+    return {"colors": pcolors.sample_colorscale(scale, at), "line": _NEUTRAL[tone]}
 
 
 def unit_map(

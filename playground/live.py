@@ -14,7 +14,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Hashable
 
-FRAME_SECONDS = 0.1  # the live fragment's run_every
+FRAME_SECONDS = 0.1  # the shortest time between two requests for frames
+# Each request trains for all the time since the last one and sends that stretch as a reel of
+# frames, one every REEL_FRAME_SECONDS, which the browser plays on its own clock while it asks
+# for the next reel: the page animates faster than the server can rerun.
+REEL_FRAME_SECONDS = 0.1
+MAX_REEL_FRAMES = 6
 SPEEDS: dict[str, float | None] = {
     "1 epoch/s": 1.0,
     "10 epochs/s": 10.0,
@@ -38,12 +43,14 @@ class Pacer:
     seconds_per_epoch: float = 1e-3  # running estimate, refined by ``record``
     last_frame: float | None = None
     carry: float = 0.0  # fractional epochs owed from earlier frames
+    frames: int = 1  # frames of the reel planned last: the time since the last one, in frames
 
     def plan(self, speed: float | None, now: float) -> int:
         """Epochs to train in the frame starting at ``now`` (seconds, monotonic)."""
         elapsed = FRAME_SECONDS if self.last_frame is None else now - self.last_frame
         elapsed = min(max(elapsed, 0.0), 1.0)  # after a pause, don't catch up
         self.last_frame = now
+        self.frames = min(MAX_REEL_FRAMES, max(1, round(elapsed / REEL_FRAME_SECONDS)))
         lo, hi = self.budget
         seconds = min(max(self.share * elapsed, lo), hi)
         fits = max(1, int(seconds / max(self.seconds_per_epoch, 1e-7)))
@@ -63,7 +70,21 @@ class Pacer:
             self.seconds_per_epoch = 0.5 * self.seconds_per_epoch + 0.5 * per
 
     def reset(self) -> None:
-        self.last_frame, self.carry = None, 0.0
+        self.last_frame, self.carry, self.frames = None, 0.0, 1
+
+
+def reel_header(reel_id: int, epochs: list[int]) -> dict:
+    """What the page's player needs of a reel besides its frames: its id (increasing), the time
+    between frames in ms, and the epoch of each frame."""
+    return {"id": int(reel_id), "frame_ms": round(REEL_FRAME_SECONDS * 1000), "epochs": epochs}
+
+
+def split_reel(epochs: int, frames: int) -> list[int]:
+    """``epochs`` shared out over at most ``frames`` frames, as evenly as whole epochs allow,
+    every frame at least one epoch (fewer frames when there are fewer epochs)."""
+    epochs, frames = max(0, int(epochs)), max(1, int(frames))
+    frames = min(frames, epochs)
+    return [epochs * (i + 1) // frames - epochs * i // frames for i in range(frames)]
 
 
 @dataclasses.dataclass

@@ -3,6 +3,7 @@ hidden unit's activation map, and the update matrices. numpy only; no plotting h
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 
 import numpy as np
@@ -25,6 +26,51 @@ class Frame:
 
 def current_frame(trainer: Trainer) -> Frame:
     return Frame(trainer.epoch, trainer.params, trainer.grads, trainer.last, trainer.history)
+
+
+def metrics(epoch: int, row) -> list[tuple[str, str]]:
+    """The page's five metrics of a history row, labelled and formatted for display."""
+    return [
+        ("Epoch", f"{epoch:,}"),
+        ("Cost", f"{row['train_cost']:.4f}"),
+        ("Test cost", f"{row['test_cost']:.4f}"),
+        ("Train accuracy", f"{row['train_acc']:.1%}"),
+        ("Test accuracy", f"{row['test_acc']:.1%}"),
+    ]
+
+
+SHADING_LEVELS = 256
+
+
+def shading(P: np.ndarray) -> str:
+    """The decision boundary's shading as Play sends it: ``P`` (ny, nx) in [0, 1] as one byte
+    per grid cell, ``round(255 P)``, row 0 at the bottom (the grid's first y), base64.
+
+    255 steps are finer than the eye tells apart on the colour scale, and the P = 0.5 line runs
+    where cells cross 127.5. Non-finite values count as 0.5."""
+    P = np.asarray(P, dtype=float)
+    if P.ndim != 2:
+        raise ValueError(f"P must be 2-D (ny, nx), got shape {P.shape}")
+    q = np.rint(np.clip(np.nan_to_num(P, nan=0.5), 0.0, 1.0) * (SHADING_LEVELS - 1))
+    return base64.b64encode(q.astype(np.uint8).tobytes()).decode("ascii")
+
+
+@dataclasses.dataclass(frozen=True)
+class ReelFrame:
+    """One frame of Play's reel: what the animated views show at ``epoch``."""
+
+    epoch: int
+    metrics: list[tuple[str, str]]
+    shading: str | None  # ``shading`` of the decision boundary (None: fewer than 2 inputs)
+
+
+def reel_frame(trainer: Trainer) -> ReelFrame:
+    """The trainer's current epoch as a frame of Play's reel."""
+    epoch = trainer.epoch
+    plane = None
+    if trainer.data.P_train.shape[0] >= 2:
+        plane = shading(boundary(trainer)[2])
+    return ReelFrame(epoch, metrics(epoch, trainer.last), plane)
 
 
 def replay_frame(trainer: Trainer, epoch: int) -> Frame:

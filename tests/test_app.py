@@ -9,6 +9,8 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground import views
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -488,3 +490,37 @@ def test_drawing_points_trains_on_them(at):
     at.sidebar.button(key="undo_point").click().run()  # the four starting points stay
     assert len(at.session_state.drawn) == 4
     assert at.session_state.trainer.config.dataset == "circle"  # a link cannot carry drawings
+
+
+def component_data(at):
+    """The data of every live_chart / frame_clock component on the page."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component")]
+
+
+def test_play_sends_a_reel_of_frames_that_every_animated_view_shares(at):
+    at.button(key="play").click().run()  # the first request of Play
+    assert not at.exception and at.session_state.playing
+    t = at.session_state.trainer
+    data = component_data(at)
+    (metrics,) = [d for d in data if "metrics" in d]
+    (boundary,) = [d for d in data if "shading" in d]
+    (clock,) = [d for d in data if d.get("clock")]
+    cost = [d for d in data if "reel" in d and "spec" in d and "shading" not in d]
+    assert len(cost) == 1 and "Cost" in json.loads(cost[0]["spec"])["layout"]["title"]["text"]
+    reel = metrics["reel"]
+    assert boundary["reel"] == reel == clock["reel"] == cost[0]["reel"]
+    epochs = reel["epochs"]
+    assert epochs == sorted(set(epochs)) and epochs[-1] == t.epoch > 0
+    assert len(boundary["frames"]) == len(metrics["metrics"]) == len(epochs)
+    assert metrics["metrics"][-1] == [list(p) for p in views.metrics(t.epoch, t.last)]
+    assert clock["pause_key"] == "pause"
+    # the boundary's figure leaves the plane to the frames' image; its last frame is the
+    # network's output now
+    spec = json.loads(boundary["spec"])
+    assert spec["layout"]["images"][0]["layer"] == "below"
+    assert boundary["frames"][-1] == views.shading(views.boundary(t)[2])
+    # the metrics are the player's while playing, Streamlit's once paused
+    assert not at.metric
+    at.button(key="pause").click().run()
+    assert metric(at, "Epoch") == f"{at.session_state.trainer.epoch:,}"
+    assert not [d for d in component_data(at) if "reel" in d]

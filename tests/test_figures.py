@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 import pytest
 
 from playground import figures as F
+from playground import views
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES_PY = ROOT / "playground" / "figures.py"
@@ -724,3 +726,43 @@ def test_unit_map_is_the_units_values_on_a_symmetric_scale(boundary_data):
     assert sum(len(t.x) for t in points) == X.shape[1]
     with pytest.raises(ValueError):
         F.unit_map(xs, ys, A[:-1], X, Y, name="a1[2]")
+
+
+def test_decision_boundary_for_the_player_leaves_the_plane_to_an_image(boundary_data):
+    xs, ys, P, X, Y, Xt, Yt = boundary_data
+    full = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt, height=500)
+    fig = F.decision_boundary(xs, ys, P, X, Y, Xt, Yt, height=500, shading="image")
+    stand_in = prediction(fig)
+    assert stand_in.type == "heatmap" and stand_in.opacity == 0.0 and stand_in.hoverinfo == "skip"
+    assert np.asarray(stand_in.z).size == 4  # no grid: the frames carry it
+    # the same colour bar, points, axes and legend as the full figure
+    assert stand_in.colorbar.to_plotly_json() == prediction(full).colorbar.to_plotly_json()
+    assert stand_in.colorscale == prediction(full).colorscale
+    assert fig.to_dict()["data"][1:] == full.to_dict()["data"][1:]
+    assert fig.layout.xaxis == full.layout.xaxis and fig.layout.yaxis == full.layout.yaxis
+    (image,) = fig.layout.images
+    assert (image.xref, image.yref, image.layer, image.sizing) == ("x", "y", "below", "stretch")
+    assert (image.x, image.y) == (xs[0], ys[-1])  # its top-left corner: the grid's
+    assert (image.sizex, image.sizey) == pytest.approx((xs[-1] - xs[0], ys[-1] - ys[0]))
+    assert not full.layout.images
+    validated(fig)
+    with pytest.raises(ValueError, match="shading"):
+        F.decision_boundary(xs, ys, P, X, Y, shading="svg")
+
+
+def test_shading_colours_follow_the_boundarys_colour_scale(boundary_data):
+    for template in ("plotly_white", "plotly_dark"):
+        xs, ys, P, X, Y, Xt, Yt = boundary_data
+        scale = prediction(F.decision_boundary(xs, ys, P, X, Y, template=template)).colorscale
+        smooth = F.shading_colors(template)
+        assert len(smooth["colors"]) == F.SHADING_LEVELS == views.SHADING_LEVELS
+        ends = [pcolors.hex_to_rgb(scale[0][1]), pcolors.hex_to_rgb(scale[-1][1])]
+        assert [pcolors.unlabel_rgb(smooth["colors"][i]) for i in (0, -1)] == ends
+        assert (
+            smooth["line"]
+            == prediction(F.decision_boundary(xs, ys, P, X, Y, template=template)).line.color
+        )
+        sharp = F.shading_colors(template, discretize=True)
+        assert sharp["line"] is None  # the discretized map has no contour line
+        assert set(sharp["colors"][:128]) == {scale[0][1]}  # P < 0.5: class 0's colour ...
+        assert set(sharp["colors"][128:]) == {scale[-1][1]}  # ... P >= 0.5: class 1's

@@ -97,3 +97,30 @@ def test_stop_rules():
     assert cost.reached(3, {"train_cost": 0.05}) and not cost.reached(3, {"train_cost": 0.051})
     assert "0.05" in cost.describe() and "97.5 %" in acc.describe()
     assert live.StopRule("nonsense", 3).kind is None  # an unknown label never stops
+
+
+@pytest.mark.parametrize("epochs,frames", [(0, 4), (1, 4), (7, 3), (10, 4), (2000, 6), (5, 1)])
+def test_a_reel_shares_out_every_epoch_evenly(epochs, frames):
+    chunks = live.split_reel(epochs, frames)
+    assert sum(chunks) == epochs
+    assert len(chunks) == min(epochs, frames)
+    assert all(c >= 1 for c in chunks)
+    assert not chunks or max(chunks) - min(chunks) <= 1
+
+
+def test_a_reel_has_a_frame_for_each_frame_interval_since_the_last():
+    p = live.Pacer(seconds_per_epoch=1e-5)
+    p.plan(100.0, now=0.0)
+    assert p.frames == 1  # the first request: one frame interval
+    p.plan(100.0, now=0.42)
+    assert p.frames == round(0.42 / live.REEL_FRAME_SECONDS)
+    p.plan(100.0, now=5.0)  # a long gap is capped, as the epochs are
+    assert p.frames == live.MAX_REEL_FRAMES
+    p.reset()
+    assert p.frames == 1
+
+
+def test_reel_header():
+    header = live.reel_header(7, [10, 20, 30])
+    assert header == {"id": 7, "frame_ms": 100, "epochs": [10, 20, 30]}
+    assert header["frame_ms"] == round(1000 * live.REEL_FRAME_SECONDS)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pytest
 
 from playground import engine, views
-from playground.trainer import Config, Trainer
+from playground.trainer import Config, Data, Trainer
 
 CONFIG = Config(dataset="xor", n_samples=60, hidden=(4, 3), activations=("relu", "tanh"))
 
@@ -64,3 +66,39 @@ def test_parameter_values(trainer):
     assert update == -trainer.alpha * grad
     value, grad, _ = views.parameter_values(frame, trainer.alpha, "B1", (2, 0))
     assert (value, grad) == (trainer.params["B1"][2, 0], trainer.grads["dB1"][2, 0])
+
+
+def test_metrics_as_the_page_shows_them():
+    row = {"train_cost": 0.123456, "test_cost": 0.5, "train_acc": 0.9876, "test_acc": 1.0}
+    assert views.metrics(12345, row) == [
+        ("Epoch", "12,345"),
+        ("Cost", "0.1235"),
+        ("Test cost", "0.5000"),
+        ("Train accuracy", "98.8%"),
+        ("Test accuracy", "100.0%"),
+    ]
+
+
+def test_shading_is_one_byte_per_cell_bottom_row_first():
+    P = np.array([[0.0, 0.25, np.nan], [0.5, 0.75, 1.0]])  # row 0: the grid's first y
+    raw = np.frombuffer(base64.b64decode(views.shading(P)), dtype=np.uint8)
+    assert raw.tolist() == [0, 64, 128, 128, 191, 255]
+    # the P = 0.5 line falls between the bytes 127 and 128, as the player draws it
+    assert (raw.reshape(P.shape) >= 128).tolist() == (np.nan_to_num(P, nan=0.5) >= 0.5).tolist()
+    with pytest.raises(ValueError, match="2-D"):
+        views.shading(np.zeros(4))
+
+
+def test_a_reel_frame_is_the_trainers_current_epoch():
+    t = Trainer(CONFIG)
+    t.step(7)
+    frame = views.reel_frame(t)
+    assert frame.epoch == 7
+    assert frame.metrics == views.metrics(7, t.last)
+    xs, ys, P = views.boundary(t)
+    raw = np.frombuffer(base64.b64decode(frame.shading), dtype=np.uint8).reshape(P.shape)
+    np.testing.assert_array_equal(raw, np.rint(P * 255))
+    X = np.linspace(-1, 1, 20)[None, :]  # a CSV with one feature: no plane to shade
+    Y = (X > 0).astype(float)
+    one = Data(X[:, ::2], Y[:, ::2], X[:, 1::2], Y[:, 1::2], X[:, ::2], X[:, 1::2], ("x",))
+    assert views.reel_frame(Trainer(CONFIG.replace(features=("x1",)), data=one)).shading is None

@@ -1,4 +1,4 @@
-// A Plotly chart that stays on the page and redraws in place.
+// Charts that stay on the page and redraw in place, and Play's player and clock.
 //
 // st.plotly_chart mounts a new chart for every new figure: on each rerun Plotly draws the
 // figure into the old chart, then the old chart is removed and the figure drawn again, from
@@ -12,8 +12,60 @@
 // as the state value "selection", {points: [{x, y}], at}, as st.plotly_chart reports a
 // selection; a double click clears it. With data.add (drawing points), any click on the plot
 // is reported instead as the trigger "added", {x, y}: where it was clicked, in data units.
+//
+// Play: each rerun of the page's live part trains for the time since the last one and sends
+// that stretch as a reel, {id, frame_ms, epochs: [epoch of each frame]}, to every animated
+// element. The reels of all elements share one timeline (window.__bpReels): a reel starts when
+// the one before it has played, frame after frame every frame_ms, so the elements stay in step
+// and the page animates at its own pace while the server trains the next reel. What a frame
+// changes:
+// - the decision boundary (data.shading): the plane's image, painted from one byte per grid
+//   cell (data.frames) with data.colors, and the P = 0.5 line drawn over it;
+// - the cost (data.reel alone): its lines, cut at the frame's epoch (the figure holds the whole
+//   reel);
+// - the metrics (data.metrics: per frame, [label, value] pairs), shown as text.
+// The clock (data.clock) asks the server for the next reel as soon as this one starts to play,
+// so one reel is always in flight and a slow machine gets longer reels, not a backlog. A click
+// on Pause (data.pause_key) stops every player at once.
 const WAIT_MS = 50;
 const GIVE_UP_MS = 20000;
+const SHADING_PX = 400; // the shading image's side: the 100x100 grid, smoothed, and the line
+
+const REELS = (window.__bpReels = window.__bpReels || { starts: new Map(), end: 0 });
+
+// Pause stops the animation at the click, not when the server's answer arrives: a click on the
+// Pause button (data.pause_key names its container) freezes every player and the clock until
+// the page draws a chart without a reel again (the paused page).
+function watchPause(key) {
+  if (REELS.pauseKey === key) return;
+  REELS.pauseKey = key;
+  if (REELS.watching) return;
+  REELS.watching = true;
+  document.addEventListener(
+    "click",
+    (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      if (REELS.pauseKey && target && target.closest(`.st-key-${REELS.pauseKey}`)) {
+        REELS.paused = true;
+      }
+    },
+    true,
+  );
+}
+
+// When reel `reel.id` starts on the page's timeline (registering it on first sight).
+function schedule(reel) {
+  let start = REELS.starts.get(reel.id);
+  if (start === undefined) {
+    start = Math.max(performance.now(), REELS.end);
+    REELS.end = start + reel.epochs.length * reel.frame_ms;
+    REELS.starts.set(reel.id, start);
+    for (const id of REELS.starts.keys()) if (id < reel.id - 8) REELS.starts.delete(id);
+  }
+  return start;
+}
+
+// --- Plotly charts ----------------------------------------------------------------------------
 
 function graphDiv(host) {
   let gd = host.querySelector(":scope > .live-chart");
@@ -56,23 +108,283 @@ function listen(gd) {
   });
 }
 
-function draw(host, data, setStateValue, setTriggerValue) {
+function react(gd, figure, config) {
+  return window.Plotly.react(gd, figure.data, figure.layout, config).then(() => listen(gd));
+}
+
+// A plotly.py array: a plain list, or {dtype, bdata: base64} (numpy arrays).
+const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, i2: Int16Array,
+  i1: Int8Array, u4: Uint32Array, u2: Uint16Array, u1: Uint8Array };
+
+function decoded(a) {
+  if (!a || Array.isArray(a) || !a.bdata) return a;
+  const bytes = Uint8Array.from(atob(a.bdata), (c) => c.charCodeAt(0));
+  const Kind = TYPED[a.dtype] || Float64Array;
+  return new Kind(bytes.buffer, 0, bytes.length / Kind.BYTES_PER_ELEMENT);
+}
+
+// The cost figure cut at `epoch`: every line's points up to it.
+function cutAt(figure, epoch) {
+  const data = figure.data.map((trace) => {
+    const x = decoded(trace.x);
+    if (!x || x.length === undefined) return trace;
+    let n = 0;
+    while (n < x.length && x[n] <= epoch) n += 1;
+    const y = decoded(trace.y);
+    return { ...trace, x: x.slice(0, n), y: y ? y.slice(0, n) : y };
+  });
+  return { data, layout: { ...figure.layout, datarevision: epoch } };
+}
+
+// --- the decision boundary's shading ------------------------------------------------------------
+
+function paintShading(gd, bytesB64, shading) {
+  const cells = Uint8Array.from(atob(bytesB64), (c) => c.charCodeAt(0));
+  const n = Math.round(Math.sqrt(cells.length)); // the grid is square
+  if (!gd.shadingCanvas) {
+    gd.shadingCanvas = document.createElement("canvas");
+    gd.shadingCanvas.width = gd.shadingCanvas.height = SHADING_PX;
+    gd.cellCanvas = document.createElement("canvas");
+  }
+  const small = gd.cellCanvas;
+  if (small.width !== n) small.width = small.height = n;
+  const sctx = small.getContext("2d");
+  if (!gd.rgb || gd.rgbFor !== shading.colors) {
+    gd.rgbFor = shading.colors;
+    gd.rgb = shading.colors.map((css) => (css.match(/\d+/g) || []).slice(0, 3).map(Number));
+    if (shading.colors[0].startsWith("#")) {
+      gd.rgb = shading.colors.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+    }
+  }
+  const image = sctx.createImageData(n, n);
+  for (let r = 0; r < n; r++) {
+    const row = (n - 1 - r) * n; // the grid's row 0 is the bottom of the plane
+    for (let c = 0; c < n; c++) {
+      const rgb = gd.rgb[cells[row + c]];
+      const k = 4 * (r * n + c);
+      image.data[k] = rgb[0];
+      image.data[k + 1] = rgb[1];
+      image.data[k + 2] = rgb[2];
+      image.data[k + 3] = 255;
+    }
+  }
+  sctx.putImageData(image, 0, 0);
+  const big = gd.shadingCanvas;
+  const ctx = big.getContext("2d");
+  ctx.imageSmoothingEnabled = shading.line !== null; // discretized: sharp class edges
+  ctx.drawImage(small, 0, 0, SHADING_PX, SHADING_PX);
+  if (shading.line) drawHalfLine(ctx, cells, n, shading.line);
+  return big.toDataURL();
+}
+
+// The P = 0.5 contour (byte 127.5) by marching squares over the grid's cells.
+function drawHalfLine(ctx, cells, n, color) {
+  const s = SHADING_PX / n;
+  const level = 127.5;
+  // the point on the canvas of grid position (column c, row r from the bottom)
+  const px = (c) => (c + 0.5) * s;
+  const py = (r) => SHADING_PX - (r + 0.5) * s;
+  ctx.beginPath();
+  for (let r = 0; r < n - 1; r++) {
+    for (let c = 0; c < n - 1; c++) {
+      const v = [cells[r * n + c], cells[r * n + c + 1], cells[(r + 1) * n + c + 1],
+        cells[(r + 1) * n + c]]; // corners: bottom-left, bottom-right, top-right, top-left
+      const corner = [[c, r], [c + 1, r], [c + 1, r + 1], [c, r + 1]];
+      const hits = [];
+      for (let e = 0; e < 4; e++) {
+        const a = v[e], b = v[(e + 1) % 4];
+        if ((a > level) !== (b > level)) {
+          const f = (level - a) / (b - a);
+          const [ca, ra] = corner[e], [cb, rb] = corner[(e + 1) % 4];
+          hits.push([ca + f * (cb - ca), ra + f * (rb - ra)]);
+        }
+      }
+      for (let h = 0; h + 1 < hits.length; h += 2) {
+        ctx.moveTo(px(hits[h][0]), py(hits[h][1]));
+        ctx.lineTo(px(hits[h + 1][0]), py(hits[h + 1][1]));
+      }
+    }
+  }
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2.5 * (SHADING_PX / 440); // about 2 px where the plot is 440 px wide
+  ctx.stroke();
+}
+
+// --- a reel's frames on one element -------------------------------------------------------------
+
+// Plays the element's queued reels: each animation frame, the frame due now is drawn once
+// (a frame is skipped when the one before it is still drawing).
+function play(el) {
+  if (el.playing) return;
+  el.playing = true;
+  const tick = () => {
+    if (!el.queue.length) {
+      el.playing = false;
+      return;
+    }
+    if (REELS.paused) {
+      el.queue = [];
+      el.playing = false;
+      return;
+    }
+    const now = performance.now();
+    while (el.queue.length > 1 && el.queue[1].start <= now) el.queue.shift();
+    const reel = el.queue[0];
+    const i = Math.min(reel.epochs.length - 1, Math.floor((now - reel.start) / reel.frame_ms));
+    const last = i === reel.epochs.length - 1 && el.queue.length === 1;
+    if (i >= 0 && !el.busy && (el.shownReel !== reel.id || el.shownFrame !== i)) {
+      el.shownReel = reel.id;
+      el.shownFrame = i;
+      el.busy = true;
+      Promise.resolve(reel.draw(i)).finally(() => {
+        el.busy = false;
+      });
+    }
+    if (last && el.shownFrame === i && el.shownReel === reel.id && !el.busy) {
+      el.queue = [];
+      el.playing = false;
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+function enqueue(el, reel, draw) {
+  el.queue = el.queue || [];
+  if (el.queue.some((r) => r.id === reel.id)) return; // a rerun that resent the same reel
+  el.queue.push({ ...reel, start: schedule(reel), draw });
+  el.queue.sort((a, b) => a.start - b.start);
+  play(el);
+}
+
+function chart(host, data, setStateValue, setTriggerValue) {
   const gd = graphDiv(host);
   gd.reportSelection = data.select ? (value) => setStateValue("selection", value) : null;
   gd.reportAdded = data.add ? (value) => setTriggerValue("added", value) : null;
-  if (gd.drawnSpec === data.spec) return Promise.resolve(); // a rerun that left it unchanged
-  gd.drawnSpec = data.spec;
+  if (!data.reel) {
+    gd.queue = []; // paused: the reels not yet played are dropped
+    REELS.paused = false;
+    if (gd.drawnSpec === data.spec) return; // a rerun that left it unchanged
+    gd.drawnSpec = data.spec;
+    react(gd, JSON.parse(data.spec), data.config);
+    return;
+  }
+  if (data.shading) {
+    // The points and axes stay; each frame swaps the plane's image.
+    if (gd.drawnSpec !== data.spec) {
+      gd.drawnSpec = data.spec;
+      const figure = JSON.parse(data.spec);
+      figure.layout.images[0].source = gd.shadingSource || "";
+      gd.ready = react(gd, figure, data.config);
+    }
+    const frames = data.frames;
+    enqueue(gd, data.reel, (i) =>
+      Promise.resolve(gd.ready).then(() => {
+        gd.shadingSource = paintShading(gd, frames[i], data.shading);
+        return window.Plotly.relayout(gd, { "images[0].source": gd.shadingSource });
+      }),
+    );
+    return;
+  }
+  // The cost: the reel's figure, cut at each frame's epoch.
   const figure = JSON.parse(data.spec);
-  return window.Plotly.react(gd, figure.data, figure.layout, data.config).then(() => listen(gd));
+  gd.drawnSpec = null; // (a figure drawn cut is not data.spec)
+  enqueue(gd, data.reel, (i) => react(gd, cutAt(figure, data.reel.epochs[i]), data.config));
+}
+
+// --- the metrics while playing ----------------------------------------------------------------
+
+// Once the page shows Streamlit's metrics again (paused), a player's metrics that Streamlit
+// left behind (it sometimes keeps a fragment's element when Play stops by itself while a
+// request is in flight) must not show beside them.
+function hideWhenPaused() {
+  if (document.getElementById("live-metrics-style")) return;
+  const style = document.createElement("style");
+  style.id = "live-metrics-style";
+  style.textContent = 'body:has([data-testid="stMetric"]) .live-metrics { display: none; }';
+  document.head.appendChild(style);
+}
+
+function metrics(host, data) {
+  hideWhenPaused();
+  let box = host.querySelector(":scope > .live-metrics");
+  if (box === null) {
+    box = document.createElement("div");
+    box.className = "live-metrics";
+    box.style.cssText = "display:flex;gap:1rem;width:100%";
+    host.appendChild(box);
+  }
+  const show = (i) => {
+    const pairs = data.metrics[i];
+    if (box.children.length !== pairs.length) {
+      box.replaceChildren(
+        ...pairs.map(() => {
+          const cell = document.createElement("div");
+          cell.className = "live-metric";
+          cell.style.cssText = "flex:1 1 0;min-width:0";
+          const label = document.createElement("div");
+          label.className = "live-metric-label";
+          label.style.cssText = "font-size:0.875rem;opacity:0.85;white-space:nowrap";
+          const value = document.createElement("div");
+          value.className = "live-metric-value";
+          value.style.cssText = "font-size:2.25rem;line-height:1.3;white-space:nowrap";
+          cell.append(label, value);
+          return cell;
+        }),
+      );
+    }
+    pairs.forEach(([label, value], k) => {
+      const cell = box.children[k];
+      cell.dataset.metric = label;
+      cell.children[0].textContent = label;
+      cell.children[1].textContent = value;
+    });
+  };
+  if (REELS.paused) return;
+  if (!box.queue || !box.queue.length) show(0); // the first frame at once, not blank
+  enqueue(box, data.reel, show);
+}
+
+// --- the clock --------------------------------------------------------------------------------
+
+let lastRequest = 0;
+
+function clock(data, setTriggerValue) {
+  // Asks for the next reel once this one starts to play (and the page has painted), at least
+  // min_ms after the last request.
+  let cancelled = false;
+  if (data.pause_key) watchPause(data.pause_key);
+  const start = schedule(data.reel);
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const now = performance.now();
+      const wait = Math.max(0, start - now, lastRequest + data.min_ms - now);
+      setTimeout(() => {
+        if (!cancelled && !REELS.paused) {
+          lastRequest = performance.now();
+          setTriggerValue("drawn", data.reel.id);
+        }
+      }, wait);
+    }),
+  );
+  return () => {
+    cancelled = true;
+  };
 }
 
 export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
+  if (data.clock) return clock(data, setTriggerValue);
+  if (data.metrics) {
+    metrics(parentElement, data);
+    return undefined;
+  }
   let cancelled = false;
   const started = performance.now();
   const attempt = () => {
     if (cancelled) return;
     if (window.Plotly !== undefined) {
-      draw(parentElement, data, setStateValue, setTriggerValue);
+      chart(parentElement, data, setStateValue, setTriggerValue);
     } else if (performance.now() - started < GIVE_UP_MS) {
       setTimeout(attempt, WAIT_MS);
     }

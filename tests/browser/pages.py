@@ -20,13 +20,16 @@ SIDEBAR = '[data-testid="stSidebar"]'
 
 
 def metric(page: Page, label: str) -> Locator:
-    """The value of the metric called ``label`` (exactly: "Cost" is not "Test cost")."""
+    """The value of the metric called ``label`` (exactly: "Cost" is not "Test cost"): one of
+    Streamlit's metrics, or while playing, the player's (a ``.live-metric`` per metric)."""
     name = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{label}$"))
-    return (
+    streamlit = (
         page.locator('[data-testid="stMetric"]')
         .filter(has=name)
         .locator('[data-testid="stMetricValue"]')
     )
+    player = page.locator(f'.live-metric[data-metric="{label}"] .live-metric-value:visible')
+    return streamlit.or_(player)
 
 
 def expect_epoch(page: Page, value: int, timeout: float = 15_000) -> None:

@@ -17,11 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from tests.browser.pages import metric
+
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 DRAWN_JS = """
 () => document.querySelector('[data-testid="stSkeleton"]') === null
-  && document.querySelectorAll('[data-testid="stMetric"]').length > 0
+  && document.querySelectorAll('[data-testid="stMetric"], .live-metric').length > 0
   && [...document.querySelectorAll('[data-testid="stPlotlyChart"], [class*="st-key-live_"]')].every(
        (chart) => chart.offsetParent === null || chart.querySelector(".main-svg") !== null)
 """
@@ -62,13 +64,7 @@ def two_pages(browser: Browser, app_server: str) -> Iterator[tuple[Page, Page]]:
 
 
 def epoch(page: Page) -> int:
-    label = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Epoch$"))
-    value = (
-        page.locator('[data-testid="stMetric"]')
-        .filter(has=label)
-        .locator('[data-testid="stMetricValue"]')
-    )
-    return int(value.inner_text().strip().replace(",", ""))
+    return int(metric(page, "Epoch").inner_text().strip().replace(",", ""))
 
 
 def query(page: Page) -> dict[str, str]:
