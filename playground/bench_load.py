@@ -96,8 +96,13 @@ _EPOCH_LOG_JS = """
   window.__epochLog = [];
   let value = null, last = null;
   const find = () => {
-    if (value !== null && value.isConnected) return value;
+    if (value !== null && value.isConnected && value.offsetParent !== null) return value;
     value = null;
+    // while playing, the player's metrics; paused, Streamlit's
+    for (const v of document.querySelectorAll(
+        '.live-metric[data-metric="Epoch"] .live-metric-value')) {
+      if (v.offsetParent !== null) return (value = v);
+    }
     for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
       const label = m.querySelector('[data-testid="stMetricLabel"]');
       if (label && label.textContent.trim() === "Epoch") {

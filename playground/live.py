@@ -1,12 +1,13 @@
-"""Pacing for live training: how many epochs each frame of Play trains, and how often the
-heavier views redraw.
+"""Pacing for live training: how many epochs each request of Play trains, how they are shared
+out over the frames of a reel, and how often the heavier views redraw.
 
-The page asks for a frame every ``FRAME_SECONDS``, but a frame arrives only when the browser has
-time (its timer waits while it draws), so frames come slower on a busy machine. Each frame
-trains ``speed x elapsed`` epochs (the chosen epochs per second) within a training budget of a
-share of the time since the last frame, so the epochs per second hold whatever the frame rate;
-"max" fills the budget. Kept free of Streamlit so it can be tested without a browser (fragment
-timers do not fire in AppTest).
+The page asks for the next reel when it starts to play the last one (at most every
+``FRAME_SECONDS``), so requests come slower on a busy machine. Each request trains
+``speed x elapsed`` epochs (the chosen epochs per second) within a training budget of a share
+of the time since the last request, so the epochs per second hold whatever the request rate;
+"max" fills the budget. Those epochs are shared out over one frame per ``REEL_FRAME_SECONDS``
+elapsed (``split_reel``), which the page plays in turn. Kept free of Streamlit so it can be
+tested without a browser (component timers do not fire in AppTest).
 """
 
 from __future__ import annotations
