@@ -681,14 +681,16 @@ def draw_views(
     d = t.data
     with left:
         if d.P_train.shape[0] >= 2:
-            xs, ys, P = views.boundary(t, frame.params)
             boundary_reel = None
-            if reel:
+            if reel:  # the frames carry the network's output: the figure needs only the axes
+                (xs, ys), P = views.plane(t), None
                 boundary_reel = {
                     "reel": shared,
                     "frames": [f.shading for f in reel],
                     "shading": figures.shading_colors(tpl, s.discretize),
                 }
+            else:
+                xs, ys, P = views.boundary(t, frame.params)
             fig = figures.decision_boundary(
                 xs,
                 ys,
@@ -1284,6 +1286,9 @@ def present_style() -> None:
         ".stApp p, .stApp label, .stApp button, .stApp li, .stApp [data-baseweb='select'] *"
         "{font-size: 1.1rem;}"
         "[data-testid='stMetricValue'], [data-testid='stMetricValue'] p {font-size: 2.6rem;}"
+        # (Play's metrics: see playground/web/live_chart.js)
+        ".live-metric-label {font-size: 1.1rem !important;}"
+        ".live-metric-value {font-size: 2.6rem !important;}"
         ".stApp h1 {font-size: 2.2rem; padding: 0 0 0.5rem 0;}"
         ".block-container {max-width: 100%; padding: 1rem 2rem;}"
         "</style>"

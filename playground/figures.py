@@ -346,7 +346,7 @@ def _bottom_colorbar(title: str, height: int | None) -> dict[str, Any]:
 def decision_boundary(
     xs: ArrayLike,
     ys: ArrayLike,
-    P: ArrayLike,
+    P: ArrayLike | None,
     X_train: ArrayLike,
     Y_train: ArrayLike,
     X_test: ArrayLike | None = None,
@@ -376,16 +376,18 @@ def decision_boundary(
         hover; ``"image"``: the plane is left for an image under the points (``layout.images[0]``,
         placed over the grid, its ``source`` empty), which a player fills frame after frame from
         ``views.shading`` and ``shading_colors`` (Play: swapping an image is far cheaper for the
-        browser than redrawing a contour and every point); ``P`` only sizes the grid then.
+        browser than redrawing a contour and every point); ``P`` is not needed then (None).
     """
     if shading not in ("trace", "image"):
         raise ValueError(f"shading must be 'trace' or 'image', got {shading!r}")
     _, tone = _theme(template)
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
-    P = np.asarray(P, dtype=float)
     if xs.ndim != 1 or ys.ndim != 1 or xs.size < 2 or ys.size < 2:
         raise ValueError("xs and ys must be 1-D with at least 2 points each")
+    if P is None and shading == "image":
+        P = np.full((ys.size, xs.size), 0.5)  # (only the stand-in below is built from it)
+    P = np.asarray(P, dtype=float)
     if P.shape != (ys.size, xs.size):
         raise ValueError(f"P must have shape (ny, nx) = {(ys.size, xs.size)}, got {P.shape}")
     X_train = _points("X_train", X_train)

@@ -120,6 +120,12 @@ def _inputs(trainer: Trainer, G: np.ndarray) -> np.ndarray:
     return X
 
 
+def plane(trainer: Trainer, n: int = 100):
+    """``xs, ys``: the axes of the grid ``boundary`` evaluates the network on."""
+    xs, ys, _ = grid(_extent(trainer), n)
+    return xs, ys
+
+
 def boundary(trainer: Trainer, params=None, n: int = 100):
     """``xs, ys, P``: the output probability ``P`` (n, n) over a grid covering all points."""
     xs, ys, G = grid(_extent(trainer), n)

@@ -748,6 +748,11 @@ def test_decision_boundary_for_the_player_leaves_the_plane_to_an_image(boundary_
     validated(fig)
     with pytest.raises(ValueError, match="shading"):
         F.decision_boundary(xs, ys, P, X, Y, shading="svg")
+    # the frames carry the output: the figure is the same without it
+    no_p = F.decision_boundary(xs, ys, None, X, Y, Xt, Yt, height=500, shading="image")
+    assert no_p.to_dict() == fig.to_dict()
+    with pytest.raises(ValueError):
+        F.decision_boundary(xs, ys, None, X, Y)  # the contour needs it
 
 
 def test_shading_colours_follow_the_boundarys_colour_scale(boundary_data):

@@ -96,6 +96,9 @@ def test_a_reel_frame_is_the_trainers_current_epoch():
     assert frame.epoch == 7
     assert frame.metrics == views.metrics(7, t.last)
     xs, ys, P = views.boundary(t)
+    px, py = views.plane(t)  # the axes alone, as the figure takes them while playing
+    np.testing.assert_array_equal(px, xs)
+    np.testing.assert_array_equal(py, ys)
     raw = np.frombuffer(base64.b64decode(frame.shading), dtype=np.uint8).reshape(P.shape)
     np.testing.assert_array_equal(raw, np.rint(P * 255))
     X = np.linspace(-1, 1, 20)[None, :]  # a CSV with one feature: no plane to shade
