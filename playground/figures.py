@@ -436,7 +436,8 @@ def decision_boundary(
         prediction["line"] = {"color": _NEUTRAL[tone], "width": 2}
     layout = _plane_layout(xs, ys)
     if shading == "image":
-        # The colour bar stays, on a transparent two-cell stand-in for the shading.
+        # The colour bar stays, on a transparent two-cell stand-in for the shading; it takes
+        # hover and clicks anywhere on the plane (drawing points) without showing a label.
         prediction = {
             "type": "heatmap",
             "x": [float(xs[0]), float(xs[-1])],
@@ -444,7 +445,7 @@ def decision_boundary(
             "z": [[0.0, 1.0], [1.0, 0.0]],
             **{k: prediction[k] for k in ("zmin", "zmax", "colorscale", "showscale", "colorbar")},
             "opacity": 0.0,
-            "hoverinfo": "skip",
+            "hoverinfo": "none",
             "name": "prediction",
         }
         layout["images"] = [

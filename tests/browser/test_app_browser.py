@@ -352,6 +352,15 @@ def test_draw_points_by_clicking_the_plane(page: Page, wait_idle) -> None:
     expect(count).to_contain_text("7 points")
     click_key(page, "step", wait_idle)
     expect_epoch(page, 1)
+    # while playing, the plane is an image under the points: a click on it still adds a point
+    page.locator(".st-key-play button").click()
+    expect(page.locator(".st-key-pause button")).to_contain_text("Pause", timeout=15_000)
+    expect(page.locator(".st-key-live_boundary .layer-subplot .imagelayer image")).to_have_count(1)
+    plane.scroll_into_view_if_needed()
+    box = plane.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 0.3 * box["width"], box["y"] + 0.75 * box["height"])
+    expect(count).to_contain_text("8 points", timeout=15_000)
     expect_clean(page)
 
 
