@@ -20,7 +20,7 @@ FRAME_SECONDS = 0.1  # the shortest time between two requests for frames
 # frames, one every REEL_FRAME_SECONDS, which the browser plays on its own clock while it asks
 # for the next reel: the page animates faster than the server can rerun.
 REEL_FRAME_SECONDS = 0.1
-MAX_REEL_FRAMES = 6
+MAX_REEL_FRAMES = 10
 SPEEDS: dict[str, float | None] = {
     "1 epoch/s": 1.0,
     "10 epochs/s": 10.0,
