@@ -236,6 +236,23 @@ def set_playing(playing: bool) -> None:
     s.full_rerun = True
 
 
+def on_paused() -> None:
+    """Pause, from the player: back to the frame the page showed at the click (the server has
+    trained up to a reel further)."""
+    s = st.session_state
+    shown = _component_value("frame_clock", "paused")
+    set_playing(False)
+    try:
+        frames = s.get("reel_marks", {})[int(shown["reel"])]
+        frame = int(shown["frame"])
+        mark = frames[frame] if 0 <= frame < len(frames) else None
+    except (KeyError, TypeError, ValueError):
+        mark = None
+    t = s.trainer
+    if mark is not None and not t.diverged and mark.epoch <= t.epoch:
+        t.rewind(mark)
+
+
 def on_reset() -> None:
     s = st.session_state
     t = s.trainer
@@ -864,6 +881,11 @@ def live_view() -> None:
         if not reel:  # (e.g. 1 epoch/s between two epochs): the page shows this epoch again
             reel.append(views.reel_frame(t))
         s.frame_no = s.get("frame_no", 0) + 1
+        # Pause goes back to the frame on screen: the marks of the reels the page may show
+        s.reel_marks = {
+            **{k: v for k, v in s.get("reel_marks", {}).items() if k > s.frame_no - 3},
+            s.frame_no: [f.mark for f in reel],
+        }
 
     c = st.columns([1, 1, 1.3, 1, 1.6])
     c[0].button(  # two keys: a click on Pause can only ever pause, one on Play only play
@@ -927,6 +949,7 @@ def live_view() -> None:
                 "pause_key": "pause",
             },  # fmt: skip
             on_drawn_change=lambda: None,  # the trigger's rerun of this fragment is the point
+            on_paused_change=on_paused,
         )
 
 

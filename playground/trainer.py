@@ -7,6 +7,7 @@ parameters at a recorded epoch for replays.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Sequence
@@ -159,6 +160,15 @@ class _Thinned:
     def truncate(self, epoch: int) -> None:
         """Forget rows after ``epoch``."""
         self.n = int(np.searchsorted(self.epochs[: self.n], epoch, side="right"))
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Mark:
+    """A moment of a run to come back to (``Trainer.mark``, ``Trainer.rewind``)."""
+
+    epoch: int
+    theta: np.ndarray  # the parameters, laid out as the workspace's ``theta``
+    rng_state: dict  # the mini-batch order's generator state
 
 
 class Trainer:
@@ -440,6 +450,42 @@ class Trainer:
         np.copyto(self._measured_theta, ws.theta)
         self._measured_test = test
 
+    # -- coming back to an earlier epoch -------------------------------------------------------
+
+    def mark(self) -> Mark:
+        """The moment training is at now, to ``rewind`` to later."""
+        state = copy.deepcopy(self._rng.bit_generator.state)
+        return Mark(self.epoch, self.ws.theta.copy(), state)
+
+    def rewind(self, mark: Mark) -> None:
+        """Go back to ``mark``, an earlier moment of this run: its epoch, parameters and
+        mini-batch order; the history and snapshots after it are dropped. Training on from there
+        gives the same history, bit for bit, as a run that never went past it. Raises
+        ``ValueError`` for a mark that is not of this run's past, or after divergence."""
+        ws = self.ws
+        if not isinstance(mark, Mark) or mark.theta.shape != ws.theta.shape:
+            raise ValueError("not a mark of this network")
+        if not 0 <= mark.epoch <= self.epoch:
+            raise ValueError(f"epoch {mark.epoch} is not in this run's past (now {self.epoch})")
+        if self.diverged:
+            raise ValueError("training diverged: reset instead")
+        self._flush()
+        self.epoch = int(mark.epoch)
+        self._hist.truncate(self.epoch)
+        self._snaps.truncate(self.epoch)
+        np.copyto(ws.theta, mark.theta)
+        self._rng.bit_generator.state = copy.deepcopy(mark.rng_state)
+        with np.errstate(all="ignore"):
+            ws.forward()
+            self._measure_and_record(record=False)
+            test = self._test.evaluate(ws.theta)[0]
+        row = self._row
+        row[0] = self.epoch
+        row[[2, 4]] = test
+        np.copyto(self._last, row)
+        np.copyto(self._measured_theta, ws.theta)
+        self._measured_test = test
+
     # -- what the views read -------------------------------------------------------------------
 
     @property
@@ -529,4 +575,6 @@ def train(config: Config, epochs: int) -> Trainer:
     return t
 
 
-__all__: Sequence[str] = ["Config", "Data", "Trainer", "make_data", "train", "history_columns"]
+__all__: Sequence[str] = [
+    "Config", "Data", "Mark", "Trainer", "make_data", "train", "history_columns",
+]  # fmt: skip

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from playground import datasets, engine
-from playground.trainer import Trainer
+from playground.trainer import Mark, Trainer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +62,7 @@ class ReelFrame:
     epoch: int
     metrics: list[tuple[str, str]]
     shading: str | None  # ``shading`` of the decision boundary (None: fewer than 2 inputs)
+    mark: Mark  # to come back to this frame (Pause)
 
 
 def reel_frame(trainer: Trainer) -> ReelFrame:
@@ -70,7 +71,7 @@ def reel_frame(trainer: Trainer) -> ReelFrame:
     plane = None
     if trainer.data.P_train.shape[0] >= 2:
         plane = shading(boundary(trainer)[2])
-    return ReelFrame(epoch, metrics(epoch, trainer.last), plane)
+    return ReelFrame(epoch, metrics(epoch, trainer.last), plane, trainer.mark())
 
 
 def replay_frame(trainer: Trainer, epoch: int) -> Frame:

@@ -713,3 +713,44 @@ def test_drawn_data_is_split_and_featurised_like_a_generated_dataset():
             tr.drawn_data(bad, config)
     with pytest.raises(ValueError):
         tr.drawn_data([(0.0, 0.0, 1.0)] * (tr.MAX_DRAWN + 1), config)
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_rewind_to_a_mark_continues_as_if_training_never_went_past_it(batch_size):
+    config = Config(dataset="moons", n_samples=120, hidden=(5, 4), batch_size=batch_size)
+    t = Trainer(config)
+    t.step(30)
+    mark = t.mark()
+    t.step(25)  # Play's frames past what the page showed
+    t.rewind(mark)
+    assert t.epoch == 30
+    straight = Trainer(config)
+    straight.step(30)
+    pd.testing.assert_frame_equal(t.history, straight.history, check_exact=True)
+    assert t.last == straight.last
+    for name, value in straight.params.items():
+        np.testing.assert_array_equal(t.params[name], value)
+    assert np.array_equal(t.snapshot_epochs, straight.snapshot_epochs)
+    t.step(20)
+    straight.step(20)
+    pd.testing.assert_frame_equal(t.history, straight.history, check_exact=True)
+
+
+def test_rewind_refuses_what_is_not_this_runs_past():
+    t = Trainer(Config(hidden=(3,), activations=("tanh",)))
+    t.step(5)
+    ahead = t.mark()
+    t.rewind(t.mark())  # now: allowed, nothing changes
+    assert t.epoch == 5
+    t.rewind(Trainer(Config(hidden=(3,), activations=("tanh",))).mark())  # epoch 0: allowed
+    assert t.epoch == 0
+    with pytest.raises(ValueError, match="past"):
+        t.rewind(ahead)  # epoch 5 is now in the future
+    with pytest.raises(ValueError, match="network"):
+        t.rewind(Trainer(Config(hidden=(4,), activations=("tanh",))).mark())
+    diverging = Trainer(DIVERGING)
+    start = diverging.mark()
+    diverging.step(1000)
+    assert diverging.diverged
+    with pytest.raises(ValueError, match="diverged"):
+        diverging.rewind(start)

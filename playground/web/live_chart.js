@@ -26,16 +26,18 @@
 // - the metrics (data.metrics: per frame, [label, value] pairs), shown as text.
 // The clock (data.clock) asks the server for the next reel as soon as this one starts to play,
 // so one reel is always in flight and a slow machine gets longer reels, not a backlog. A click
-// on Pause (data.pause_key) stops every player at once.
+// on Pause (data.pause_key) stops every player at once, at the frame on screen.
 const WAIT_MS = 50;
 const GIVE_UP_MS = 20000;
 const SHADING_PX = 400; // the shading image's side: the 100x100 grid, smoothed, and the line
 
 const REELS = (window.__bpReels = window.__bpReels || { starts: new Map(), end: 0 });
 
-// Pause stops the animation at the click, not when the server's answer arrives: a click on the
-// Pause button (data.pause_key names its container) freezes every player and the clock until
-// the page draws a chart without a reel again (the paused page).
+// Pause stops at the frame on screen. A click on the Pause button (data.pause_key names its
+// container) freezes every player and the clock at once, until the page draws a chart without
+// a reel again (the paused page). The click itself goes to the clock instead, as its trigger
+// "paused", {reel, frame}: the frame the metrics show, which the server goes back to (it has
+// trained up to a reel further). Without a clock or a frame shown, the button takes the click.
 function watchPause(key) {
   if (REELS.pauseKey === key) return;
   REELS.pauseKey = key;
@@ -45,8 +47,12 @@ function watchPause(key) {
     "click",
     (event) => {
       const target = event.target instanceof Element ? event.target : null;
-      if (REELS.pauseKey && target && target.closest(`.st-key-${REELS.pauseKey}`)) {
-        REELS.paused = true;
+      if (!REELS.pauseKey || !target || !target.closest(`.st-key-${REELS.pauseKey}`)) return;
+      REELS.paused = true;
+      if (REELS.pauseTrigger && REELS.shown) {
+        event.preventDefault();
+        event.stopPropagation();
+        REELS.pauseTrigger({ ...REELS.shown });
       }
     },
     true,
@@ -265,6 +271,7 @@ function chart(host, data, setStateValue, setTriggerValue) {
   if (!data.reel) {
     gd.queue = []; // paused: the reels not yet played are dropped
     REELS.paused = false;
+    REELS.shown = null;
     if (gd.drawnSpec === data.spec) return; // a rerun that left it unchanged
     gd.drawnSpec = data.spec;
     react(gd, JSON.parse(data.spec), data.config);
@@ -334,6 +341,7 @@ function metrics(host, data) {
         }),
       );
     }
+    REELS.shown = { reel: data.reel.id, frame: i };
     pairs.forEach(([label, value], k) => {
       const cell = box.children[k];
       cell.dataset.metric = label;
@@ -355,6 +363,8 @@ function clock(data, setTriggerValue) {
   // min_ms after the last request.
   let cancelled = false;
   if (data.pause_key) watchPause(data.pause_key);
+  const pause = (value) => setTriggerValue("paused", value);
+  REELS.pauseTrigger = pause;
   const start = schedule(data.reel);
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
@@ -370,6 +380,7 @@ function clock(data, setTriggerValue) {
   );
   return () => {
     cancelled = true;
+    if (REELS.pauseTrigger === pause) REELS.pauseTrigger = null;
   };
 }
 

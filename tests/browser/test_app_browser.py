@@ -398,12 +398,18 @@ def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) 
     before = epoch(page)
     clicked = time.monotonic()
     click_now(page, pause)
+    # the animation stops at the click ...
+    at_click, cost_at_click = epoch(page), metric(page, "Cost").inner_text()
+    page.wait_for_timeout(300)
+    assert epoch(page) == at_click
     play = page.locator(".st-key-play button")
     expect(play).to_contain_text("Play", timeout=PAUSE_TIMEOUT_MS)
     wait_idle(page)
     latency = time.monotonic() - clicked
     stopped = epoch(page)
     print(f"Pause: {latency:.2f} s to the Play label, {stopped - before} epochs after the click")
+    # ... and the paused page is that frame: the network went back to it (it had trained on)
+    assert (stopped, metric(page, "Cost").inner_text()) == (at_click, cost_at_click)
     page.wait_for_timeout(2_000)
     assert epoch(page) == stopped  # stopped for good: nothing trains once Pause has shown
     expect(play).to_contain_text("Play")
