@@ -530,10 +530,10 @@ def read_csv(content: bytes) -> datasets.CSVData:
     return datasets.load_csv(content)
 
 
-def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False, reel=None):
+def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False, player=None):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection; with
-    ``live`` (while playing), in a chart that Plotly redraws in place frame after frame; with
-    ``reel`` (a dict of ``reel`` and the chart's own frame data), frame after frame."""
+    ``live``, in a chart that Plotly redraws in place; ``player``: more data for that chart (a
+    reel of frames while playing, the boundary's shading; see playground/web)."""
     if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
         fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
         fig.update_xaxes(title_font_size=24, tickfont_size=20)
@@ -550,7 +550,7 @@ def show(fig, key: str, select: bool = False, live: bool = False, add: bool = Fa
                 "config": LIVE_CONFIG,
                 "select": select,
                 "add": add,
-                **(reel or {}),
+                **(player or {}),
             },  # fmt: skip
             on_selection_change=note_selection,  # a click on a point reruns, as on_select does
             on_added_change=on_added,
@@ -698,16 +698,22 @@ def draw_views(
     d = t.data
     with left:
         if d.P_train.shape[0] >= 2:
-            boundary_reel = None
+            # The live page draws the shading as an image under the points (one frame per
+            # Step, a reel of them while playing: see playground/web); a replay as a contour.
             if reel:  # the frames carry the network's output: the figure needs only the axes
                 (xs, ys), P = views.plane(t), None
-                boundary_reel = {
-                    "reel": shared,
-                    "frames": [f.shading for f in reel],
-                    "shading": figures.shading_colors(tpl, s.discretize),
-                }
+                frames = [f.shading for f in reel]
             else:
                 xs, ys, P = views.boundary(t, frame.params)
+                frames = [views.shading(P)]
+            image = in_place
+            player = None
+            if image:
+                player = {
+                    "frames": frames,
+                    "shading": figures.shading_colors(tpl, s.discretize),
+                    **({"reel": shared} if reel else {}),
+                }
             fig = figures.decision_boundary(
                 xs,
                 ys,
@@ -719,7 +725,7 @@ def draw_views(
                 show_test=s.show_test,
                 discretize=s.discretize,
                 point_size=views.point_error(frame) if s.point_error else None,
-                shading="image" if reel else "trace",
+                shading="image" if image else "trace",
                 template=tpl,
                 height=540,
             )
@@ -727,7 +733,7 @@ def draw_views(
             drawing = not key and s.get("dataset") == DRAW
             event = show(
                 fig, key + "boundary", select=interactive, live=in_place, add=drawing,
-                reel=boundary_reel,
+                player=player,
             )  # fmt: skip
             if interactive:
                 point_contribution(t, event)
@@ -740,7 +746,7 @@ def draw_views(
             ),
             key + "cost",
             live=in_place,
-            reel={"reel": shared} if reel else None,
+            player={"reel": shared} if reel else None,
         )
 
     c1, c2 = st.columns([2, 3])

@@ -436,13 +436,14 @@ def decision_boundary(
         prediction["line"] = {"color": _NEUTRAL[tone], "width": 2}
     layout = _plane_layout(xs, ys)
     if shading == "image":
-        # The colour bar stays, on a transparent two-cell stand-in for the shading; it takes
-        # hover and clicks anywhere on the plane (drawing points) without showing a label.
+        # The colour bar stays, on a transparent one-cell stand-in for the shading whose edges
+        # are the grid's (so a double click's autorange finds the same axes); it takes hover
+        # and clicks anywhere on the plane (drawing points) without showing a label.
         prediction = {
             "type": "heatmap",
             "x": [float(xs[0]), float(xs[-1])],
             "y": [float(ys[0]), float(ys[-1])],
-            "z": [[0.0, 1.0], [1.0, 0.0]],
+            "z": [[0.5]],
             **{k: prediction[k] for k in ("zmin", "zmax", "colorscale", "showscale", "colorbar")},
             "opacity": 0.0,
             "hoverinfo": "none",

@@ -524,3 +524,23 @@ def test_play_sends_a_reel_of_frames_that_every_animated_view_shares(at):
     at.button(key="pause").click().run()
     assert metric(at, "Epoch") == f"{at.session_state.trainer.epoch:,}"
     assert not [d for d in component_data(at) if "reel" in d]
+
+
+def test_the_paused_boundary_is_one_frame_of_shading_under_the_points(at):
+    def boundary():
+        (data,) = [d for d in component_data(at) if "shading" in d]
+        return data
+
+    t = at.session_state.trainer
+    first = boundary()
+    assert "reel" not in first  # paused: one frame, drawn at once
+    assert first["frames"] == [views.shading(views.boundary(t)[2])]
+    assert json.loads(first["spec"])["layout"]["images"][0]["layer"] == "below"
+    assert first["shading"]["line"] is not None  # the P = 0.5 line
+    at.button(key="step").click().run()
+    after = boundary()
+    assert after["frames"] == [views.shading(views.boundary(at.session_state.trainer)[2])]
+    assert after["frames"] != first["frames"] and after["spec"] == first["spec"]  # image only
+    at.sidebar.toggle(key="discretize").set_value(True).run()
+    sharp = boundary()["shading"]
+    assert sharp["line"] is None and len(set(sharp["colors"])) == 2

@@ -735,7 +735,9 @@ def test_decision_boundary_for_the_player_leaves_the_plane_to_an_image(boundary_
     stand_in = prediction(fig)
     assert stand_in.type == "heatmap" and stand_in.opacity == 0.0
     assert stand_in.hoverinfo == "none"  # no label, but a click on the plane still counts
-    assert np.asarray(stand_in.z).size == 4  # no grid: the frames carry it
+    assert np.asarray(stand_in.z).size == 1  # no grid: the frames carry it
+    # one cell whose edges are the grid's: autorange (a double click) gives the same axes
+    assert (tuple(stand_in.x), tuple(stand_in.y)) == ((xs[0], xs[-1]), (ys[0], ys[-1]))
     # the same colour bar, points, axes and legend as the full figure
     assert stand_in.colorbar.to_plotly_json() == prediction(full).colorbar.to_plotly_json()
     assert stand_in.colorscale == prediction(full).colorscale

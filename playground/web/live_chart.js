@@ -20,7 +20,9 @@
 // and the page animates at its own pace while the server trains the next reel. What a frame
 // changes:
 // - the decision boundary (data.shading): the plane's image, painted from one byte per grid
-//   cell (data.frames) with data.colors, and the P = 0.5 line drawn over it;
+//   cell (data.frames) with data.shading.colors, and the P = 0.5 line drawn over it. Paused,
+//   the boundary is drawn the same way from its one frame (a Step swaps the image only), and
+//   the value under the mouse shows in a readout of ours (the image has no hover);
 // - the cost (data.reel alone): its lines, cut at the frame's epoch (the figure holds the whole
 //   reel);
 // - the metrics (data.metrics: per frame, [label, value] pairs), shown as text.
@@ -112,6 +114,8 @@ function listen(gd) {
   gd.on("plotly_doubleclick", () => {
     if (gd.reportSelection) gd.reportSelection({ points: [], at: Date.now() });
   });
+  gd.on("plotly_hover", (event) => readout(gd, event));
+  gd.on("plotly_unhover", () => readout(gd, null));
 }
 
 function react(gd, figure, config) {
@@ -146,6 +150,9 @@ function cutAt(figure, epoch) {
 
 function paintShading(gd, bytesB64, shading) {
   const cells = Uint8Array.from(atob(bytesB64), (c) => c.charCodeAt(0));
+  gd.cells = cells; // (for the readout under the mouse)
+  gd.paintedFrame = bytesB64;
+  gd.discrete = shading.line === null;
   const n = Math.round(Math.sqrt(cells.length)); // the grid is square
   if (!gd.shadingCanvas) {
     gd.shadingCanvas = document.createElement("canvas");
@@ -272,32 +279,75 @@ function chart(host, data, setStateValue, setTriggerValue) {
     gd.queue = []; // paused: the reels not yet played are dropped
     REELS.paused = false;
     REELS.shown = null;
+  }
+  if (data.shading) {
+    // The points and axes stay; a frame swaps the plane's image.
+    const changed = gd.drawnSpec !== data.spec;
+    if (changed) {
+      gd.drawnSpec = data.spec;
+      const figure = JSON.parse(data.spec);
+      const image = figure.layout.images[0];
+      gd.plane = { x0: image.x, x1: image.x + image.sizex, y1: image.y, y0: image.y - image.sizey };
+      image.source = gd.shadingSource || "";
+      gd.ready = react(gd, figure, data.config);
+    }
+    const paint = (i) =>
+      Promise.resolve(gd.ready).then(() => {
+        gd.shadingSource = paintShading(gd, data.frames[i], data.shading);
+        return window.Plotly.relayout(gd, { "images[0].source": gd.shadingSource });
+      });
+    if (data.reel) enqueue(gd, data.reel, paint);
+    else if (changed || gd.paintedFrame !== data.frames[0]) paint(0); // Step: one frame
+    return;
+  }
+  if (!data.reel) {
     if (gd.drawnSpec === data.spec) return; // a rerun that left it unchanged
     gd.drawnSpec = data.spec;
     react(gd, JSON.parse(data.spec), data.config);
-    return;
-  }
-  if (data.shading) {
-    // The points and axes stay; each frame swaps the plane's image.
-    if (gd.drawnSpec !== data.spec) {
-      gd.drawnSpec = data.spec;
-      const figure = JSON.parse(data.spec);
-      figure.layout.images[0].source = gd.shadingSource || "";
-      gd.ready = react(gd, figure, data.config);
-    }
-    const frames = data.frames;
-    enqueue(gd, data.reel, (i) =>
-      Promise.resolve(gd.ready).then(() => {
-        gd.shadingSource = paintShading(gd, frames[i], data.shading);
-        return window.Plotly.relayout(gd, { "images[0].source": gd.shadingSource });
-      }),
-    );
     return;
   }
   // The cost: the reel's figure, cut at each frame's epoch.
   const figure = JSON.parse(data.spec);
   gd.drawnSpec = null; // (a figure drawn cut is not data.spec)
   enqueue(gd, data.reel, (i) => react(gd, cutAt(figure, data.reel.epochs[i]), data.config));
+}
+
+// The shading's value under the mouse (its image has no hover of its own): P(class 1) of the
+// grid cell there, to the 1/255 the frame carries, or the class when discretized.
+function readout(gd, event) {
+  let tip = gd.parentElement.querySelector(":scope > .live-readout");
+  const point = event && event.points && event.points[0];
+  const show = gd.cells && gd.plane && point && point.curveNumber === 0 && event.xvals;
+  if (!show) {
+    if (tip) tip.style.display = "none";
+    return;
+  }
+  if (tip === null) {
+    tip = document.createElement("div");
+    tip.className = "live-readout";
+    tip.style.cssText = "position:absolute;pointer-events:none;z-index:10;padding:4px 8px;" +
+      "border-radius:4px;font:13px sans-serif;background:rgba(40,40,40,0.85);color:#fff;" +
+      "white-space:nowrap";
+    gd.parentElement.style.position = "relative";
+    gd.parentElement.appendChild(tip);
+  }
+  const { x0, x1, y0, y1 } = gd.plane;
+  const x = event.xvals[0], y = event.yvals[0];
+  const n = Math.round(Math.sqrt(gd.cells.length));
+  const col = Math.round(((x - x0) / (x1 - x0)) * (n - 1));
+  const row = Math.round(((y - y0) / (y1 - y0)) * (n - 1));
+  if (col < 0 || col >= n || row < 0 || row >= n) {
+    tip.style.display = "none";
+    return;
+  }
+  const p = gd.cells[row * n + col] / 255;
+  const value = gd.discrete ? `class = ${p >= 0.5 ? 1 : 0}` : `P(class 1) ≈ ${p.toFixed(2)}`;
+  tip.textContent = `x1 = ${x.toFixed(2)}, x2 = ${y.toFixed(2)}: ${value}`;
+  const box = gd.parentElement.getBoundingClientRect();
+  const mouse = event.event;
+  tip.style.left = `${mouse.clientX - box.left + 14}px`;
+  tip.style.top = `${mouse.clientY - box.top + 14}px`;
+  tip.style.display = "block";
 }
 
 // --- the metrics while playing ----------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import time
 import warnings
 
+import numpy as np
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -259,9 +260,15 @@ def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) ->
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
     assert box is not None
+    ranges = "(gd) => [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]"
+    before = boundary.evaluate(ranges)
     page.mouse.dblclick(box["x"] + 6, box["y"] + 6)
     wait_idle(page)
     expect(hint).to_be_visible()
+    # (Plotly's double click autoranges: to the plane and its markers, not much wider)
+    after = np.array(boundary.evaluate(ranges))
+    widths = np.diff(after, axis=1) / np.diff(np.array(before), axis=1)
+    assert (widths < 1.1).all(), (before, after.tolist())
 
     # Picked again, then the data changes: the pick belonged to the old run and is dropped.
     point.scroll_into_view_if_needed()
