@@ -532,21 +532,14 @@ def read_csv(content: bytes) -> datasets.CSVData:
 
 def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False, player=None):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection; with
-    ``live``, in a chart that Plotly redraws in place; ``player``: more data for that chart (a
-    reel of frames while playing, the boundary's shading; see playground/web)."""
-    if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
-        fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
-        fig.update_xaxes(title_font_size=24, tickfont_size=20)
-        fig.update_yaxes(title_font_size=24, tickfont_size=20)
-        fig.update_annotations(font_size=22)
-        if fig.layout.height:
-            fig.update_layout(height=int(fig.layout.height * 1.25))
+    ``live``, in a chart that Plotly redraws in place (``fig`` may then be its ``live_spec``);
+    ``player``: more data for that chart (a reel of frames while playing, the boundary's
+    shading; see playground/web)."""
     if live:
-        spec = pio.to_json(fig, validate=False)
         result = live_chart(
             key="live_" + key,
             data={
-                "spec": spec,
+                "spec": fig if isinstance(fig, str) else live_spec(fig),
                 "config": LIVE_CONFIG,
                 "select": select,
                 "add": add,
@@ -558,12 +551,30 @@ def show(fig, key: str, select: bool = False, live: bool = False, add: bool = Fa
         s = st.session_state
         picked = result.selection and s.get("selection_network") == s.get("network_no", 0)
         return {"selection": result.selection} if select and picked else None
+    presented(fig)
     if select:
         return st.plotly_chart(
             fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
             selection_mode="points",
         )  # fmt: skip
     return st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key=key)
+
+
+def live_spec(fig) -> str:
+    """The JSON of ``fig`` as a live chart draws it."""
+    return pio.to_json(presented(fig), validate=False)
+
+
+def presented(fig):
+    """``fig`` with the large type of presentation mode when it is on (changed in place)."""
+    if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
+        fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
+        fig.update_xaxes(title_font_size=24, tickfont_size=20)
+        fig.update_yaxes(title_font_size=24, tickfont_size=20)
+        fig.update_annotations(font_size=22)
+        if fig.layout.height:
+            fig.update_layout(height=int(fig.layout.height * 1.25))
+    return fig
 
 
 def note_selection() -> None:
@@ -753,7 +764,10 @@ def draw_views(
     c1.segmented_control("View", VIEWS, key="view", required=True)
     if s.view != "Gradients":
         c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind", required=True)
-    # While playing, these views redraw a few times a second (the boundary, the cost and the
+    if reel and reel[-1].network is not None:  # the network view, frame by frame
+        live_network(t, reel, shared, tpl)
+        return
+    # While playing, the other views redraw a few times a second (the boundary, the cost and the
     # metrics every frame): between redraws the same figures go out again, which the browser
     # does not draw again, so it keeps up with the frames that matter.
     due = not live_now or s.slow_throttle.due(time.monotonic(), (s.view, s.kind, tpl, s.present))
@@ -833,22 +847,43 @@ def on_edit(name: str, index, value_key: str) -> None:
     s.notice = f"{name}{list(index)} set to {float(s[value_key]):g} at epoch {s.trainer.epoch}."
 
 
+def network_figure(t: Trainer, tpl: str, mats, biases, node_maps, every_width=False):
+    s = st.session_state
+    return figures.network_graph(
+        t.layer_sizes,
+        mats,
+        kind=s.kind,
+        biases=biases,
+        node_maps=node_maps,
+        activations=t.config.activations,
+        title=f"The network: {KINDS[s.kind]}",
+        template=tpl,
+        every_width=every_width,
+    )
+
+
+def live_network(t: Trainer, reel: list[views.ReelFrame], shared: dict, tpl: str) -> None:
+    """The network view while playing: one figure that the page redraws with every frame of
+    the reel (edges, hover values, unit maps, bias colours; see playground/web)."""
+    s = st.session_state
+    base_key = (s.kind, tpl, s.present, t.layer_sizes, s.get("network_no", 0))
+    if s.get("network_base_key") != base_key:  # the figure every frame changes
+        fig = network_figure(t, tpl, every_width=True, **reel[-1].network)
+        s.network_base_key, s.network_base = base_key, live_spec(fig)
+    frames = figures.network_reel(
+        t.layer_sizes, [f.network for f in reel], kind=s.kind, template=tpl
+    )
+    show(s.network_base, "network", live=True, player={"reel": shared, "network": frames})
+
+
 def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:
     """The chosen view below the boundary: ``[(chart key, figure), ...]``."""
     s = st.session_state
     params, grads = frame.params, frame.grads
     if s.view == "Network":
-        fig = figures.network_graph(
-            t.layer_sizes,
-            views.matrices(params, grads, t.step_alpha, s.kind),
-            kind=s.kind,
-            biases=views.biases(params, grads, t.step_alpha, s.kind),
-            node_maps=views.node_maps(t, params),
-            activations=t.config.activations,
-            title=f"The network: {KINDS[s.kind]}",
-            template=tpl,
-        )
-        return [("network", fig)]
+        mats = views.matrices(params, grads, t.step_alpha, s.kind)
+        biases = views.biases(params, grads, t.step_alpha, s.kind)
+        return [("network", network_figure(t, tpl, mats, biases, views.node_maps(t, params)))]
     if s.view == "Weights":
         mats = views.matrices(params, grads, t.step_alpha, s.kind)
         mats.update(views.biases(params, grads, t.step_alpha, s.kind))
@@ -869,13 +904,14 @@ def live_view() -> None:
     if s.playing and not t.diverged:
         n = rule.limit(t.epoch, s.pacer.plan(live.SPEEDS[s.speed], time.monotonic()))
         reel, done, seconds = [], 0, 0.0
+        network_kind = s.kind if s.view == "Network" and views.animates_network(t) else None
         for epochs in live.split_reel(n, s.pacer.frames):
             start = time.perf_counter()
             done += t.step(epochs, until=rule.until)
             seconds += time.perf_counter() - start
             if t.diverged or rule.reached(t.epoch, t.last):
                 break
-            reel.append(views.reel_frame(t))
+            reel.append(views.reel_frame(t, network_kind))
         s.pacer.record(done, seconds)
         if t.diverged:
             s.playing = False
@@ -885,7 +921,7 @@ def live_view() -> None:
             s.full_rerun = True
             s.notice = f"Play stopped at epoch {t.epoch:,}: {rule.describe()}."
         if not reel:  # (e.g. 1 epoch/s between two epochs): the page shows this epoch again
-            reel.append(views.reel_frame(t))
+            reel.append(views.reel_frame(t, network_kind))
         s.frame_no = s.get("frame_no", 0) + 1
         # Pause goes back to the frame on screen: the marks of the reels the page may show
         s.reel_marks = {

@@ -19,6 +19,8 @@ Playground); the pair stays distinct under the common colour-vision deficiencies
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -43,6 +45,7 @@ __all__ = [
     "gradient_norms",
     "grid",
     "matrix_heatmaps",
+    "network_reel",
     "network_graph",
     "point_sizes",
     "weight_heatmaps",
@@ -1112,52 +1115,43 @@ def _layer_label(k: int, n: int, L: int, activations: Sequence[str] | None) -> s
     return f"layer {k}{act}<br>(n{k}={n})"
 
 
-def network_graph(
+@dataclasses.dataclass
+class _Network:
+    """One drawing of the network, computed once: what the figure and Play's frames share."""
+
+    sizes: list[int]
+    kind: str
+    W: dict[int, NDArray[np.float64]]
+    B: dict[int, NDArray[np.float64]]
+    b_name: dict[int, str]
+    ys: list[NDArray[np.float64]]
+    px_per_y: float
+    maps: list[dict[str, Any]]  # one heatmap trace per mapped layer
+    mapped: set[int]
+    half_w: NDArray[np.float64]  # half the width of each layer's map boxes (0 = no maps)
+    edges: dict[str, NDArray[Any]]  # flat over all layers: k, i, j, value, line ends
+    max_width: float
+    top: float
+
+    @property
+    def L(self) -> int:
+        return len(self.sizes) - 1
+
+
+def _network(
     layer_sizes: Sequence[int],
     mats: Mapping[str, ArrayLike],
-    *,
-    kind: str = "W",
-    biases: Mapping[str, ArrayLike] | None = None,
-    node_labels: Sequence[Sequence[str]] | None = None,
-    node_maps: Sequence[ArrayLike | None] | None = None,
-    activations: Sequence[str] | None = None,
-    title: str | None = None,
-    template: str = "plotly_white",
-    height: int | None = 520,
-    width_hint: int = 1000,
-    highlight: Sequence[int] = (),
-) -> go.Figure:
-    """The network drawn as in TensorFlow Playground.
-
-    Parameters
-    ----------
-    layer_sizes : (n0, n1, ..., nL), e.g. (2, 4, 4, 1).
-    mats : one matrix per layer, ``(nk, nk-1)``: keys ``kind + k`` (``"W1"``, ``"dW1"``), or
-        any keys ending in 1..L. Edge j -> i between layers k-1 and k shows ``mats[k][i, j]``:
-        colour by sign (blue positive, orange negative), width 0.5..8 px by |value| relative
-        to the largest |value| in the figure (6 buckets). Hover names the value with ``kind``:
-        ``"W2[1,3] = -0.52"``.
-    biases : optional ``{"B1": (n1, 1), ...}``; nodes are coloured by bias and hover shows it.
-    node_labels : optional labels per layer (default ``X[j]`` and ``a{k}[i]``).
-    node_maps : optional per-layer ``(nk, g, g)`` maps (e.g. each unit's activation over the
-        input grid, rows = ys as in :func:`grid`) drawn in each node's box; ``None`` entries
-        and layers with more than 8 units are drawn as plain nodes, as is every layer when
-        nodes would be under 25 px apart (over ~15 units in the tallest layer at height 520).
-    activations : names of f1..f(L-1) for the layer labels.
-    width_hint : expected figure width in px, used only to keep node maps roughly square.
-    highlight : layers k (1..L) to shade behind: the band from layer k-1 to layer k, i.e. the
-        weights Wk, Bk and the units of layer k (what one stage of an epoch works on).
-
-    Edge hover points sit on each edge at a fraction that depends on the source unit
-    (0.3..0.7 of the way), so no two coincide even where edges cross.
-    """
-    _, tone = _theme(template)
+    kind: str,
+    biases: Mapping[str, ArrayLike] | None,
+    node_maps: Sequence[ArrayLike | None] | None,
+    tone: str,
+    height: int | None,
+    width_hint: int,
+) -> _Network:
     sizes = [int(s) for s in layer_sizes]
     if len(sizes) < 2 or any(s < 1 for s in sizes):
         raise ValueError(f"layer_sizes needs at least 2 positive sizes, got {layer_sizes}")
     L = len(sizes) - 1
-    if activations is not None and len(activations) != L - 1:
-        raise ValueError(f"activations must name the {L - 1} hidden layers")
 
     # Matrices per layer: exact "kind+k" keys, else any keys ending in 1..L.
     by_k = {k: key for k, key in _numbered(mats, kind)}
@@ -1190,13 +1184,9 @@ def network_graph(
             if b.size != sizes[k]:
                 raise ValueError(f"{b_name[k]} must hold {sizes[k]} values, got {b.size}")
             B[k] = b
-    if node_labels is not None and [len(lab) for lab in node_labels] != sizes:
-        raise ValueError("node_labels must give one label per node of every layer")
     if node_maps is not None and len(node_maps) != L + 1:
         raise ValueError(f"node_maps must have one entry per layer 0..{L} (None to skip)")
 
-    neg, pos = _SIGN_COLORS[tone]
-    top = max(_abs_max(a) for a in W.values())
     ys = [_node_y(n) for n in sizes]
     n_max = max(sizes)
 
@@ -1205,7 +1195,7 @@ def network_graph(
     px_per_y = plot_h / (n_max + 0.2)
     px_per_x = (width_hint - 60) / (L + 0.9)
     mapped = set()
-    half_w = np.zeros(L + 1)  # half the width of each layer's map boxes (0 = no maps)
+    half_w = np.zeros(L + 1)
     map_traces: list[dict[str, Any]] = []
     if node_maps is not None:
         for k, maps in enumerate(node_maps):
@@ -1249,33 +1239,133 @@ def network_graph(
             mapped.add(k)
             half_w[k] = box_w / 2
 
-    # --- edges: flat arrays over all layers, then bucketed traces with NaN separators -------
-    # Lines stop at the sides of map boxes (heatmaps are always drawn under lines).
-    x0s, y0s, y1s, vals, ks, is_, js = [], [], [], [], [], [], []
+    # --- edges: flat arrays over all layers; lines stop at the sides of map boxes ----------
+    parts: dict[str, list[NDArray[Any]]] = {n: [] for n in ("x0", "y0", "y1", "val", "k", "i", "j")}
     for k in range(1, L + 1):
         nk, nprev = sizes[k], sizes[k - 1]
         ii, jj = np.divmod(np.arange(nk * nprev), nprev)  # row-major over W[k]
-        x0s.append(np.full(ii.size, k - 1.0))
-        y0s.append(ys[k - 1][jj])
-        y1s.append(ys[k][ii])
-        vals.append(W[k][ii, jj])
-        ks.append(np.full(ii.size, k))
-        is_.append(ii)
-        js.append(jj)
-    x0 = np.concatenate(x0s)
-    y0 = np.concatenate(y0s)
-    y1 = np.concatenate(y1s)
-    val = np.concatenate(vals)
-    kk = np.concatenate(ks)
-    ii = np.concatenate(is_)
-    jj = np.concatenate(js)
-    max_width = _max_edge_width(sizes)
-    widths = edge_widths(np.abs(val), top, max_width)
-    h0 = half_w[kk - 1]
-    h1 = half_w[kk]
-    xa, xb = x0 + h0, x0 + 1.0 - h1  # line ends
-    ya, yb = y0 + (y1 - y0) * h0, y1 - (y1 - y0) * h1
+        parts["x0"].append(np.full(ii.size, k - 1.0))
+        parts["y0"].append(ys[k - 1][jj])
+        parts["y1"].append(ys[k][ii])
+        parts["val"].append(W[k][ii, jj])
+        parts["k"].append(np.full(ii.size, k))
+        parts["i"].append(ii)
+        parts["j"].append(jj)
+    e = {name: np.concatenate(a) for name, a in parts.items()}
+    h0, h1 = half_w[e["k"] - 1], half_w[e["k"]]
+    e["xa"], e["xb"] = e["x0"] + h0, e["x0"] + 1.0 - h1  # line ends
+    e["ya"], e["yb"] = e["y0"] + (e["y1"] - e["y0"]) * h0, e["y1"] - (e["y1"] - e["y0"]) * h1
+    return _Network(
+        sizes=sizes,
+        kind=kind,
+        W=W,
+        B=B,
+        b_name=b_name,
+        ys=ys,
+        px_per_y=px_per_y,
+        maps=map_traces,
+        mapped=mapped,
+        half_w=half_w,
+        edges=e,
+        max_width=_max_edge_width(sizes),
+        top=max(_abs_max(a) for a in W.values()),
+    )
 
+
+def _edge_buckets(net: _Network) -> NDArray[np.int64]:
+    """Each edge's width bucket, 0 (thinnest) .. _WIDTH_BUCKETS - 1."""
+    widths = edge_widths(np.abs(net.edges["val"]), net.top, net.max_width)
+    step = (net.max_width - 0.5) / (_WIDTH_BUCKETS - 1)
+    return np.rint((widths - 0.5) / step).astype(np.int64)
+
+
+def _node_groups(
+    net: _Network, node_labels: Sequence[Sequence[str]] | None
+) -> list[dict[str, Any]]:
+    """The nodes in two groups, plain and mapped (drawn as transparent squares over their
+    maps): per group its units' positions, hover text and bias values."""
+    labels = node_labels
+    if labels is None:
+        labels = [
+            [f"X[{j}]" if k == 0 else f"a{k}[{j}]" for j in range(n)]
+            for k, n in enumerate(net.sizes)
+        ]
+    groups = []
+    for group in ("plain", "mapped"):
+        nx_, ny_, text, value, unit = [], [], [], [], []
+        for k, n in enumerate(net.sizes):
+            if (k in net.mapped) != (group == "mapped"):
+                continue
+            for i in range(n):
+                nx_.append(float(k))
+                ny_.append(float(net.ys[k][i]))
+                unit.append((k, i))
+                line = str(labels[k][i])
+                if k in net.B:
+                    line += f"<br>{net.b_name[k]}[{i}] = {_fmt(net.B[k][i])}"
+                    value.append(float(net.B[k][i]))
+                else:
+                    value.append(0.0)
+                text.append(line)
+        if nx_:
+            groups.append(
+                {"group": group, "x": nx_, "y": ny_, "text": text, "value": value, "unit": unit}
+            )
+    return groups
+
+
+def network_graph(
+    layer_sizes: Sequence[int],
+    mats: Mapping[str, ArrayLike],
+    *,
+    kind: str = "W",
+    biases: Mapping[str, ArrayLike] | None = None,
+    node_labels: Sequence[Sequence[str]] | None = None,
+    node_maps: Sequence[ArrayLike | None] | None = None,
+    activations: Sequence[str] | None = None,
+    title: str | None = None,
+    template: str = "plotly_white",
+    height: int | None = 520,
+    width_hint: int = 1000,
+    highlight: Sequence[int] = (),
+    every_width: bool = False,
+) -> go.Figure:
+    """The network drawn as in TensorFlow Playground.
+
+    Parameters
+    ----------
+    layer_sizes : (n0, n1, ..., nL), e.g. (2, 4, 4, 1).
+    mats : one matrix per layer, ``(nk, nk-1)``: keys ``kind + k`` (``"W1"``, ``"dW1"``), or
+        any keys ending in 1..L. Edge j -> i between layers k-1 and k shows ``mats[k][i, j]``:
+        colour by sign (blue positive, orange negative), width 0.5..8 px by |value| relative
+        to the largest |value| in the figure (6 buckets). Hover names the value with ``kind``:
+        ``"W2[1,3] = -0.52"``.
+    biases : optional ``{"B1": (n1, 1), ...}``; nodes are coloured by bias and hover shows it.
+    node_labels : optional labels per layer (default ``X[j]`` and ``a{k}[i]``).
+    node_maps : optional per-layer ``(nk, g, g)`` maps (e.g. each unit's activation over the
+        input grid, rows = ys as in :func:`grid`) drawn in each node's box; ``None`` entries
+        and layers with more than 8 units are drawn as plain nodes, as is every layer when
+        nodes would be under 25 px apart (over ~15 units in the tallest layer at height 520).
+    activations : names of f1..f(L-1) for the layer labels.
+    width_hint : expected figure width in px, used only to keep node maps roughly square.
+    highlight : layers k (1..L) to shade behind: the band from layer k-1 to layer k, i.e. the
+        weights Wk, Bk and the units of layer k (what one stage of an epoch works on).
+    every_width : one line trace per sign and width even where no edge has it (an empty
+        trace), so that the traces stay the same from one set of values to the next: the
+        figure that :func:`network_reel` animates.
+
+    Edge hover points sit on each edge at a fraction that depends on the source unit
+    (0.3..0.7 of the way), so no two coincide even where edges cross.
+    """
+    _, tone = _theme(template)
+    net = _network(layer_sizes, mats, kind, biases, node_maps, tone, height, width_hint)
+    sizes, L, e = net.sizes, net.L, net.edges
+    if activations is not None and len(activations) != L - 1:
+        raise ValueError(f"activations must name the {L - 1} hidden layers")
+    if node_labels is not None and [len(lab) for lab in node_labels] != sizes:
+        raise ValueError("node_labels must give one label per node of every layer")
+
+    neg, pos = _SIGN_COLORS[tone]
     data: list[dict[str, Any]] = []
     for s, (is_pos, color) in enumerate(((False, neg), (True, pos))):
         data.append(  # legend entry only: a medium-width sample line per sign
@@ -1290,17 +1380,19 @@ def network_graph(
                 "hoverinfo": "skip",
             }
         )
-    sign_pos = ~(val < 0)  # NaN counts as positive; it is drawn at the thinnest width
-    for w in np.unique(widths):  # thin to thick, so strong edges are drawn on top
+    bucket = _edge_buckets(net)
+    sign_pos = ~(e["val"] < 0)  # NaN counts as positive; it is drawn at the thinnest width
+    for b in range(_WIDTH_BUCKETS):  # thin to thick, so strong edges are drawn on top
+        w = 0.5 + (net.max_width - 0.5) * b / (_WIDTH_BUCKETS - 1)
         for s, (is_pos, color) in enumerate(((False, neg), (True, pos))):
-            sel = np.flatnonzero((sign_pos == is_pos) & (widths == w))
-            if sel.size == 0:
+            sel = np.flatnonzero((sign_pos == is_pos) & (bucket == b))
+            if sel.size == 0 and not every_width:
                 continue
             xs = np.empty(3 * sel.size)
             yv = np.empty(3 * sel.size)
-            xs[0::3], xs[1::3], xs[2::3] = xa[sel], xb[sel], np.nan
-            yv[0::3], yv[1::3], yv[2::3] = ya[sel], yb[sel], np.nan
-            frac = (w - 0.5) / (max_width - 0.5)
+            xs[0::3], xs[1::3], xs[2::3] = e["xa"][sel], e["xb"][sel], np.nan
+            yv[0::3], yv[1::3], yv[2::3] = e["ya"][sel], e["yb"][sel], np.nan
+            frac = (w - 0.5) / (net.max_width - 0.5)
             data.append(
                 {
                     "type": "scatter",
@@ -1317,18 +1409,19 @@ def network_graph(
             )
 
     # --- edge hover points ---------------------------------------------------------------
+    kk, ii, jj = e["k"], e["i"], e["j"]
     nprev_of = np.array(sizes[:-1])[kk - 1]
     t = 0.3 + 0.4 * (jj + 0.5) / nprev_of
     hover_text = [
         f"{kind}{k}[{i},{j}] = {_fmt(v)}<br>unit {j} of layer {k - 1} → unit {i} of layer {k}"
-        for k, i, j, v in zip(kk.tolist(), ii.tolist(), jj.tolist(), val.tolist(), strict=True)
+        for k, i, j, v in zip(kk.tolist(), ii.tolist(), jj.tolist(), e["val"].tolist(), strict=True)
     ]
     data.append(
         {
             "type": "scatter",
             "mode": "markers",
-            "x": x0 + t,
-            "y": y0 + t * (y1 - y0),
+            "x": e["x0"] + t,
+            "y": e["y0"] + t * (e["y1"] - e["y0"]),
             "marker": {"size": 10, "color": "rgba(0,0,0,0)", "line": {"width": 0}},
             "hovertext": hover_text,
             "hoverinfo": "text",
@@ -1338,44 +1431,23 @@ def network_graph(
         }
     )
 
-    data.extend(map_traces)
+    data.extend(net.maps)
 
     # --- nodes -----------------------------------------------------------------------------
-    node_px = float(np.clip(0.55 * px_per_y, 8, 34))
-    labels_default = [
-        [f"X[{j}]" if k == 0 else f"a{k}[{j}]" for j in range(n)] for k, n in enumerate(sizes)
-    ]
-    labels = node_labels if node_labels is not None else labels_default
-    bmax = max((_abs_max(b) for b in B.values()), default=1.0)
-    for group in ("plain", "mapped"):
-        nx_, ny_, text, color, unit = [], [], [], [], []
-        for k, n in enumerate(sizes):
-            if (k in mapped) != (group == "mapped"):
-                continue
-            for i in range(n):
-                nx_.append(float(k))
-                ny_.append(float(ys[k][i]))
-                unit.append((k, i))
-                line = str(labels[k][i])
-                if k in B:
-                    line += f"<br>{b_name[k]}[{i}] = {_fmt(B[k][i])}"
-                    color.append(float(B[k][i]))
-                else:
-                    color.append(0.0)
-                text.append(line)
-        if not nx_:
-            continue
+    node_px = float(np.clip(0.55 * net.px_per_y, 8, 34))
+    bmax = max((_abs_max(b) for b in net.B.values()), default=1.0)
+    for nodes in _node_groups(net, node_labels):
         marker: dict[str, Any] = {
-            "symbol": "square" if group == "mapped" else "circle",
+            "symbol": "square" if nodes["group"] == "mapped" else "circle",
             "size": node_px,
             "line": {"color": _NEUTRAL[tone], "width": 1.5},
         }
-        if group == "mapped":
+        if nodes["group"] == "mapped":
             marker["color"] = "rgba(0,0,0,0)"
             marker["line"]["width"] = 0
-        elif B:
+        elif net.B:
             marker.update(
-                color=color, cmin=-bmax, cmax=bmax, cmid=0.0,
+                color=nodes["value"], cmin=-bmax, cmax=bmax, cmid=0.0,
                 colorscale=_diverging_scale(tone), showscale=False,
             )
         else:
@@ -1384,17 +1456,18 @@ def network_graph(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": nx_,
-                "y": ny_,
+                "x": nodes["x"],
+                "y": nodes["y"],
                 "marker": marker,
-                "hovertext": text,
+                "hovertext": nodes["text"],
                 "hoverinfo": "text",
-                "customdata": unit,  # which unit: layer k, unit i
-                "name": f"nodes ({group})",
+                "customdata": nodes["unit"],  # which unit: layer k, unit i
+                "name": f"nodes ({nodes['group']})",
                 "showlegend": False,
             }
         )
 
+    n_max = max(sizes)
     annotations = [
         {
             "text": _layer_label(k, n, L, activations),
@@ -1447,6 +1520,98 @@ def network_graph(
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     return _figure(data, layout, template, title, height)
+
+
+def _b64(a: NDArray[Any]) -> str:
+    return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")
+
+
+MAP_LEVELS = 255  # a frame's node map cell: one byte, 0..254 over [zmin, zmax]; 255 = gap
+
+
+def network_reel(
+    layer_sizes: Sequence[int],
+    frames: Sequence[Mapping[str, Any]],
+    *,
+    kind: str = "W",
+    template: str = "plotly_white",
+    height: int | None = 520,
+    width_hint: int = 1000,
+) -> dict[str, Any]:
+    """Play's frames of the network view: what changes from frame to frame of
+    ``network_graph(..., every_width=True)`` called with the same sizes, kind, node maps
+    (present or not per layer), height and width hint, in a compact form the page applies to
+    that figure (see playground/web). ``frames``: per frame ``{"mats", "biases", "node_maps"}``,
+    as :func:`network_graph` takes them.
+
+    Returns ``{"ends", "traces", "colors", "frames"}``:
+
+    - ``"ends"``: the edges' line ends, float32, base64: all ``xa``, then ``xb``, ``ya``, ``yb``
+      (in the hover trace's order of edges; the same in every frame);
+    - ``"traces"``: the figure's trace indices: ``{"edges", "lines", "hover", "maps": [...],
+      "nodes": [...], "map_colors": [...]}`` (``lines`` traces from ``edges`` on: one per
+      width and sign; ``map_colors``, the colour scale of each map trace);
+    - ``"colors"``: those scales, the CSS colour of each of 256 levels from ``zmin`` to
+      ``zmax``;
+    - ``"frames"``, per frame: ``"edges"``, one byte per edge, ``2 * width bucket + sign``
+      (sign 1 for values >= 0): which line trace draws it, counted from ``edges``; base64.
+      ``"values"``: the edges' values, float32, base64 (their hover text). ``"maps"``: per map
+      trace ``{"z", "cols", "zmin", "zmax"}``, ``z`` one byte per cell of the stacked boxes,
+      row after row, ``round(254 (v - zmin) / (zmax - zmin))``, 255 in the gaps between
+      boxes; base64. ``"nodes"``: per node trace its units' bias values (None without biases),
+      and ``"bmax"``, the bias colour scale's end.
+    """
+    _, tone = _theme(template)
+    big = np.finfo(np.float32).max
+    at = np.linspace(0.0, 1.0, SHADING_LEVELS).tolist()
+    out: dict[str, Any] = {
+        "colors": {
+            "class": pcolors.sample_colorscale(_class_scale(tone), at),
+            "diverging": pcolors.sample_colorscale(_diverging_scale(tone), at),
+        },
+        "frames": [],
+    }
+    for frame in frames:
+        net = _network(
+            layer_sizes, frame["mats"], kind, frame.get("biases"), frame.get("node_maps"),
+            tone, height, width_hint,
+        )  # fmt: skip
+        e = net.edges
+        if "ends" not in out:
+            ends = np.concatenate([e["xa"], e["xb"], e["ya"], e["yb"]]).astype(np.float32)
+            groups = len(_node_groups(net, None))
+            first_map = 3 + 2 * _WIDTH_BUCKETS  # 2 legend samples, the lines, the hover points
+            out["ends"] = _b64(ends)
+            out["traces"] = {
+                "edges": 2,
+                "lines": 2 * _WIDTH_BUCKETS,
+                "hover": first_map - 1,
+                "maps": list(range(first_map, first_map + len(net.maps))),
+                "nodes": list(range(first_map + len(net.maps), first_map + len(net.maps) + groups)),
+                "map_colors": [
+                    "class" if m["colorscale"] == _class_scale(tone) else "diverging"
+                    for m in net.maps
+                ],
+            }
+        maps = []
+        for trace in net.maps:
+            z, lo, hi = trace["z"], float(trace["zmin"]), float(trace["zmax"])
+            level = np.rint((z - lo) / ((hi - lo) or 1.0) * (MAP_LEVELS - 1))
+            cells = np.where(np.isnan(z), MAP_LEVELS, np.clip(level, 0, MAP_LEVELS - 1))
+            maps.append(
+                {"z": _b64(cells.astype(np.uint8)), "cols": z.shape[1], "zmin": lo, "zmax": hi}
+            )
+        val = e["val"]
+        out["frames"].append(
+            {
+                "edges": _b64((2 * _edge_buckets(net) + ~(val < 0)).astype(np.uint8)),
+                "values": _b64(np.clip(np.nan_to_num(val), -big, big).astype(np.float32)),
+                "maps": maps,
+                "nodes": [g["value"] if net.B else None for g in _node_groups(net, None)],
+                "bmax": max((_abs_max(b) for b in net.B.values()), default=1.0),
+            }
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,6 +55,16 @@ def shading(P: np.ndarray) -> str:
     return base64.b64encode(q.astype(np.uint8).tobytes()).decode("ascii")
 
 
+# Play animates the network view frame by frame up to this many edges (a frame sends one
+# byte and one float32 per edge); larger networks redraw it a few times a second instead.
+NETWORK_FRAME_EDGES = 600
+
+
+def animates_network(trainer: Trainer) -> bool:
+    sizes = trainer.layer_sizes
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False)) <= NETWORK_FRAME_EDGES
+
+
 @dataclasses.dataclass(frozen=True)
 class ReelFrame:
     """One frame of Play's reel: what the animated views show at ``epoch``."""
@@ -63,15 +73,25 @@ class ReelFrame:
     metrics: list[tuple[str, str]]
     shading: str | None  # ``shading`` of the decision boundary (None: fewer than 2 inputs)
     mark: Mark  # to come back to this frame (Pause)
+    network: dict | None = None  # the network view's ``mats``, ``biases`` and ``node_maps``
 
 
-def reel_frame(trainer: Trainer) -> ReelFrame:
-    """The trainer's current epoch as a frame of Play's reel."""
+def reel_frame(trainer: Trainer, network_kind: str | None = None) -> ReelFrame:
+    """The trainer's current epoch as a frame of Play's reel; with ``network_kind`` ("W",
+    "dW" or "update"), with what the network view draws of it too."""
     epoch = trainer.epoch
     plane = None
     if trainer.data.P_train.shape[0] >= 2:
         plane = shading(boundary(trainer)[2])
-    return ReelFrame(epoch, metrics(epoch, trainer.last), plane, trainer.mark())
+    network = None
+    if network_kind is not None:
+        params, grads, alpha = trainer.params, trainer.grads, trainer.step_alpha
+        network = {
+            "mats": matrices(params, grads, alpha, network_kind),
+            "biases": biases(params, grads, alpha, network_kind),
+            "node_maps": node_maps(trainer, params),
+        }
+    return ReelFrame(epoch, metrics(epoch, trainer.last), plane, trainer.mark(), network)
 
 
 def replay_frame(trainer: Trainer, epoch: int) -> Frame:

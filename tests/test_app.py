@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import views
+from playground import figures, views
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -505,13 +505,26 @@ def test_play_sends_a_reel_of_frames_that_every_animated_view_shares(at):
     (metrics,) = [d for d in data if "metrics" in d]
     (boundary,) = [d for d in data if "shading" in d]
     (clock,) = [d for d in data if d.get("clock")]
-    cost = [d for d in data if "reel" in d and "spec" in d and "shading" not in d]
+    (network,) = [d for d in data if "network" in d]
+    cost = [d for d in data if "reel" in d and "spec" in d and not {"shading", "network"} & set(d)]
     assert len(cost) == 1 and "Cost" in json.loads(cost[0]["spec"])["layout"]["title"]["text"]
     reel = metrics["reel"]
-    assert boundary["reel"] == reel == clock["reel"] == cost[0]["reel"]
+    assert boundary["reel"] == reel == clock["reel"] == cost[0]["reel"] == network["reel"]
     epochs = reel["epochs"]
     assert epochs == sorted(set(epochs)) and epochs[-1] == t.epoch > 0
-    assert len(boundary["frames"]) == len(metrics["metrics"]) == len(epochs)
+    frames = network["network"]["frames"]
+    assert len(boundary["frames"]) == len(metrics["metrics"]) == len(frames) == len(epochs)
+    # the network view's frames: its last is the trainer's weights and unit maps now
+    params, grads = t.params, t.grads
+    now = figures.network_reel(
+        t.layer_sizes,
+        [{"mats": views.matrices(params, grads, t.step_alpha, "W"),
+          "biases": views.biases(params, grads, t.step_alpha, "W"),
+          "node_maps": views.node_maps(t, params)}],
+    )  # fmt: skip
+    assert frames[-1] == now["frames"][0]
+    assert network["network"]["traces"] == now["traces"]
+    assert "The network" in json.loads(network["spec"])["layout"]["title"]["text"]
     assert metrics["metrics"][-1] == [list(p) for p in views.metrics(t.epoch, t.last)]
     assert clock["pause_key"] == "pause"
     # the boundary's figure leaves the plane to the frames' image; its last frame is the

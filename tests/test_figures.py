@@ -497,6 +497,86 @@ def test_network_node_maps_and_their_limits():
     assert [t.name for t in heatmaps(fig)] == ["maps layer 0", "maps layer 2"]
 
 
+def apply_network_frame(base: go.Figure, reel: dict, i: int) -> list[dict]:
+    """What the page does with frame ``i`` of ``network_reel`` (playground/web), in Python:
+    the base figure's traces with the frame's edges, hover values, maps and node colours."""
+    import base64
+
+    data = [t.to_plotly_json() for t in base.data]
+    tr, frame = reel["traces"], reel["frames"][i]
+    codes = np.frombuffer(base64.b64decode(frame["edges"]), dtype=np.uint8)
+    values = np.frombuffer(base64.b64decode(frame["values"]), dtype=np.float32)
+    E = codes.size
+    ends = np.frombuffer(base64.b64decode(reel["ends"]), dtype=np.float32).reshape(4, E)
+    for c in range(tr["lines"]):
+        sel = np.flatnonzero(codes == c)
+        xs = np.column_stack([ends[0, sel], ends[1, sel], np.full(sel.size, np.nan)]).ravel()
+        ys = np.column_stack([ends[2, sel], ends[3, sel], np.full(sel.size, np.nan)]).ravel()
+        data[tr["edges"] + c] = {**data[tr["edges"] + c], "x": xs, "y": ys}
+    hover = data[tr["hover"]]
+    data[tr["hover"]] = {**hover, "values": values}
+    for idx, m in zip(tr["maps"], frame["maps"], strict=True):
+        cells = np.frombuffer(base64.b64decode(m["z"]), dtype=np.uint8).reshape(-1, m["cols"])
+        z = m["zmin"] + cells / 254 * (m["zmax"] - m["zmin"])
+        z = np.where(cells == 255, np.nan, z)
+        data[idx] = {**data[idx], "z": z, "zmin": m["zmin"], "zmax": m["zmax"]}
+    for idx, vals in zip(tr["nodes"], frame["nodes"], strict=True):
+        data[idx] = {**data[idx], "values": vals, "bmax": frame["bmax"]}
+    return data
+
+
+@pytest.mark.parametrize("kind", ["W", "dW"])
+def test_network_reel_frames_redraw_the_figure_of_their_values(kind):
+    sizes = (2, 4, 3, 1)
+    g = 6
+    rng = np.random.default_rng(3)
+    frames = []
+    for seed in range(3):
+        params = make_params(sizes, seed=seed)
+        mats = {f"{kind}{k}": params[f"W{k}"] for k in (1, 2, 3)}
+        maps = [rng.normal(size=(n, g, g)) for n in sizes]
+        maps[-1] = rng.uniform(size=(1, g, g))
+        frames.append({"mats": mats, "biases": params, "node_maps": maps})
+    reel = F.network_reel(sizes, frames, kind=kind)
+    base = F.network_graph(sizes, **frames[0], kind=kind, every_width=True)
+    assert len(reel["frames"]) == 3
+    for i, frame in enumerate(frames):
+        want = F.network_graph(sizes, **frame, kind=kind, every_width=True)
+        got = apply_network_frame(base, reel, i)
+        assert [t.name for t in want.data] == [t["name"] for t in got]  # same traces
+        for w, t in zip(want.data, got, strict=True):
+            if w.type == "scatter" and w.mode == "lines" and w.showlegend is False:
+                # every edge in the line trace of its width and sign
+                assert len(t["x"]) == len(w.x)
+                np.testing.assert_allclose(np.asarray(t["x"], float), w.x, atol=1e-6)
+                np.testing.assert_allclose(np.asarray(t["y"], float), w.y, atol=1e-6)
+            elif w.name == "edges":
+                shown = [
+                    f"{kind}{k}[{i},{j}] = {F._fmt(v)}"
+                    for (k, i, j), v in zip(t["customdata"], t["values"].tolist(), strict=True)
+                ]
+                assert [s.split("<br>")[0] for s in w.hovertext] == shown
+            elif w.type == "heatmap":  # to 1/254 of the map's range
+                span = w.zmax - w.zmin
+                assert (t["zmin"], t["zmax"]) == (w.zmin, w.zmax)
+                np.testing.assert_allclose(t["z"], w.z, atol=span / 254 / 2 + 1e-6)
+                assert np.array_equal(np.isnan(t["z"]), np.isnan(np.asarray(w.z, float)))
+            elif w.name.startswith("nodes"):
+                biases = [frame["biases"][f"B{k}"][i, 0] if k else 0.0 for k, i in w.customdata]
+                np.testing.assert_allclose(t["values"], biases)
+                if w.marker.cmax is not None:
+                    assert t["bmax"] == w.marker.cmax
+    assert len(base.data) == 2 + 12 + 1 + 4 + 1  # legend, every width x sign, hover, maps, nodes
+    # the colours the page paints the maps with: each map trace's own scale, in 256 levels
+    for index, name in zip(reel["traces"]["maps"], reel["traces"]["map_colors"], strict=True):
+        scale = base.data[index].colorscale
+        colors = reel["colors"][name]
+        assert len(colors) == 256
+        assert pcolors.unlabel_rgb(colors[0]) == pcolors.hex_to_rgb(scale[0][1])
+        assert pcolors.unlabel_rgb(colors[-1]) == pcolors.hex_to_rgb(scale[-1][1])
+    assert reel["traces"]["map_colors"] == ["diverging", "diverging", "diverging", "class"]
+
+
 def test_network_rejects_bad_shapes():
     sizes = (2, 4, 1)
     params = make_params(sizes)
@@ -634,7 +714,8 @@ def test_module_imports_no_streamlit_or_pandas():
             runtime |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             runtime.add(node.module.split(".")[0])
-    allowed = {"__future__", "math", "re", "collections", "typing", "numpy", "plotly"}
+    allowed = {"__future__", "base64", "dataclasses", "math", "re", "collections", "typing"}
+    allowed |= {"numpy", "plotly"}
     assert runtime <= allowed | {"tsdownsample"}  # tsdownsample: thinning long lines
     code = "import sys; import playground.figures; print('streamlit' in sys.modules)"
     out = subprocess.run(

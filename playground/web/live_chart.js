@@ -25,6 +25,8 @@
 //   the value under the mouse shows in a readout of ours (the image has no hover);
 // - the cost (data.reel alone): its lines, cut at the frame's epoch (the figure holds the whole
 //   reel);
+// - the network (data.network): its edges and unit maps, painted as one image, and its values
+//   in the hover texts (see drawNetwork);
 // - the metrics (data.metrics: per frame, [label, value] pairs), shown as text.
 // The clock (data.clock) asks the server for the next reel as soon as this one starts to play,
 // so one reel is always in flight and a slow machine gets longer reels, not a backlog. A click
@@ -146,6 +148,161 @@ function cutAt(figure, epoch) {
   return { data, layout: { ...figure.layout, datarevision: epoch } };
 }
 
+// --- the network, frame by frame ---------------------------------------------------------------
+
+function bytesOf(b64) {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+// A number as Python's "{:.3g}" writes it (the paused figure's hover text).
+function g3(v) {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const [mantissa, exp] = v.toExponential(2).split("e");
+  const e = Number(exp);
+  const trim = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
+  if (e < -4 || e >= 3) return `${trim(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return trim(v.toFixed(2 - e));
+}
+
+// The value after " = " in a hover text, replaced.
+function withValue(text, v) {
+  return text.replace(/ = [^<]*/, ` = ${g3(v)}`);
+}
+
+// CSS colours as [r, g, b] ("rgb(r, g, b)" or "#rrggbb").
+function rgbTable(colors) {
+  if (colors[0].startsWith("#")) {
+    return colors.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+  }
+  return colors.map((css) => (css.match(/\d+/g) || []).slice(0, 3).map(Number));
+}
+
+// The network while playing: the base figure (data.spec, from network_graph with every width)
+// with its edge lines and unit maps left to one image under the nodes and hover points, which
+// each frame of data.network (figures.network_reel) paints anew and swaps in; the frame's
+// values go into the hover texts (and the bias colours of plain nodes).
+function networkBase(gd, base, t) {
+  const data = base.data.slice();
+  for (let c = 0; c < t.lines; c++) data[t.edges + c] = { ...data[t.edges + c], x: [], y: [] };
+  for (const index of t.maps) data[index] = { ...data[index], visible: false };
+  for (const index of [t.hover, ...t.nodes]) data[index] = { ...data[index], hoverinfo: "none" };
+  const [x0, x1] = base.layout.xaxis.range;
+  const [y0, y1] = base.layout.yaxis.range;
+  const image = { source: gd.networkSource || "", xref: "x", yref: "y", x: x0, y: y1,
+    sizex: x1 - x0, sizey: y1 - y0, sizing: "stretch", layer: "below" };
+  return { data, layout: { ...base.layout, images: [image] } };
+}
+
+function paintNetwork(gd, base, net, i) {
+  const f = net.frames[i];
+  const t = net.traces;
+  const size = gd._fullLayout._size; // the plot area, px
+  const ratio = window.devicePixelRatio || 1;
+  const W = Math.max(1, Math.round(size.w * ratio));
+  const H = Math.max(1, Math.round(size.h * ratio));
+  if (!gd.networkCanvas) gd.networkCanvas = document.createElement("canvas");
+  const canvas = gd.networkCanvas;
+  if (canvas.width !== W || canvas.height !== H) {
+    canvas.width = W;
+    canvas.height = H;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, W, H);
+  const [x0, x1] = base.layout.xaxis.range;
+  const [y0, y1] = base.layout.yaxis.range;
+  const px = (x) => ((x - x0) / (x1 - x0)) * W;
+  const py = (y) => ((y1 - y) / (y1 - y0)) * H;
+  if (!net.rgb) {
+    net.rgb = {};
+    for (const [name, colors] of Object.entries(net.colors)) net.rgb[name] = rgbTable(colors);
+  }
+  // the unit maps: each map trace's cells, as its heatmap would draw them
+  t.maps.forEach((index, m) => {
+    const trace = base.data[index];
+    const map = f.maps[m];
+    const cells = bytesOf(map.z);
+    const cols = map.cols;
+    const rows = cells.length / cols;
+    const rgb = net.rgb[t.map_colors[m]];
+    const small = document.createElement("canvas");
+    small.width = cols;
+    small.height = rows;
+    const sctx = small.getContext("2d");
+    const image = sctx.createImageData(cols, rows);
+    for (let r = 0; r < rows; r++) {
+      const row = (rows - 1 - r) * cols; // the trace's row 0 is at the bottom
+      for (let c = 0; c < cols; c++) {
+        const b = cells[row + c];
+        const k = 4 * (r * cols + c);
+        if (b === 255) continue; // a gap between boxes
+        const color = rgb[Math.round((b / 254) * (rgb.length - 1))];
+        image.data[k] = color[0];
+        image.data[k + 1] = color[1];
+        image.data[k + 2] = color[2];
+        image.data[k + 3] = 255;
+      }
+    }
+    sctx.putImageData(image, 0, 0);
+    const left = trace.x0 - trace.dx / 2;
+    const bottom = trace.y0 - trace.dy / 2;
+    const x = px(left);
+    const y = py(bottom + rows * trace.dy);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(small, x, y, px(left + cols * trace.dx) - x, py(bottom) - y);
+  });
+  // the edges: each in the line trace of its width and sign, thin to thick
+  const codes = bytesOf(f.edges);
+  const E = codes.length;
+  if (!net.endsArray) net.endsArray = new Float32Array(bytesOf(net.ends).buffer);
+  const ends = net.endsArray;
+  for (let c = 0; c < t.lines; c++) {
+    const line = base.data[t.edges + c];
+    ctx.beginPath();
+    let any = false;
+    for (let e = 0; e < E; e++) {
+      if (codes[e] !== c) continue;
+      ctx.moveTo(px(ends[e]), py(ends[2 * E + e]));
+      ctx.lineTo(px(ends[E + e]), py(ends[3 * E + e]));
+      any = true;
+    }
+    if (!any) continue;
+    ctx.globalAlpha = line.opacity === undefined ? 1 : line.opacity;
+    ctx.strokeStyle = line.line.color;
+    ctx.lineWidth = line.line.width * ratio;
+    ctx.stroke();
+  }
+  ctx.globalAlpha = 1;
+  return canvas.toDataURL();
+}
+
+// Frame i: the new image; its values for the readout under the mouse (the hover points and
+// nodes show no hover of Plotly's own while playing: a restyle of their texts would redraw
+// the whole figure every frame) and, on plain nodes, their bias colours.
+function drawNetwork(gd, base, net, i) {
+  const f = net.frames[i];
+  const t = net.traces;
+  gd.networkSource = paintNetwork(gd, base, net, i);
+  const values = new Float32Array(bytesOf(f.values).buffer);
+  const nodes = new Map(t.nodes.map((index, g) => [index, f.nodes[g]]));
+  gd.hoverText = (point) => {
+    const text = base.data[point.curveNumber].hovertext;
+    const vals = point.curveNumber === t.hover ? values : nodes.get(point.curveNumber);
+    if (!text) return null;
+    return vals ? withValue(text[point.pointNumber], vals[point.pointNumber]) : text[point.pointNumber];
+  };
+  if (gd.hoverPoint) readout(gd, gd.hoverPoint); // the value under a resting mouse moves on
+  const drawn = window.Plotly.relayout(gd, { "images[0].source": gd.networkSource });
+  return drawn.then(() => {
+    for (const [index, vals] of nodes) {
+      const marker = base.data[index].marker;
+      if (!vals || !marker || marker.cmin === undefined) continue;
+      const update = { "marker.color": [vals], "marker.cmin": -f.bmax, "marker.cmax": f.bmax };
+      window.Plotly.restyle(gd, update, [index]);
+    }
+  });
+}
+
 // --- the decision boundary's shading ------------------------------------------------------------
 
 function paintShading(gd, bytesB64, shading) {
@@ -164,10 +321,7 @@ function paintShading(gd, bytesB64, shading) {
   const sctx = small.getContext("2d");
   if (!gd.rgb || gd.rgbFor !== shading.colors) {
     gd.rgbFor = shading.colors;
-    gd.rgb = shading.colors.map((css) => (css.match(/\d+/g) || []).slice(0, 3).map(Number));
-    if (shading.colors[0].startsWith("#")) {
-      gd.rgb = shading.colors.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-    }
+    gd.rgb = rgbTable(shading.colors);
   }
   const image = sctx.createImageData(n, n);
   for (let r = 0; r < n; r++) {
@@ -300,6 +454,18 @@ function chart(host, data, setStateValue, setTriggerValue) {
     else if (changed || gd.paintedFrame !== data.frames[0]) paint(0); // Step: one frame
     return;
   }
+  if (data.network && data.reel) {
+    // The network: its lines and maps are one image that each frame paints and swaps.
+    if (gd.drawnSpec !== data.spec) {
+      gd.drawnSpec = data.spec;
+      gd.base = JSON.parse(data.spec);
+      gd.ready = react(gd, networkBase(gd, gd.base, data.network.traces), data.config);
+    }
+    const base = gd.base;
+    const draw = (i) => Promise.resolve(gd.ready).then(() => drawNetwork(gd, base, data.network, i));
+    enqueue(gd, data.reel, draw);
+    return;
+  }
   if (!data.reel) {
     if (gd.drawnSpec === data.spec) return; // a rerun that left it unchanged
     gd.drawnSpec = data.spec;
@@ -312,13 +478,16 @@ function chart(host, data, setStateValue, setTriggerValue) {
   enqueue(gd, data.reel, (i) => react(gd, cutAt(figure, data.reel.epochs[i]), data.config));
 }
 
-// The shading's value under the mouse (its image has no hover of its own): P(class 1) of the
-// grid cell there, to the 1/255 the frame carries, or the class when discretized.
+// A readout of ours under the mouse, where Plotly's hover cannot show the value: on the
+// boundary, P(class 1) of the shading's grid cell there (its image has no hover), to the 1/255
+// the frame carries, or the class when discretized; on the network while playing, the value
+// of the edge or unit in the frame on screen.
 function readout(gd, event) {
   let tip = gd.parentElement.querySelector(":scope > .live-readout");
   const point = event && event.points && event.points[0];
-  const show = gd.cells && gd.plane && point && point.curveNumber === 0 && event.xvals;
-  if (!show) {
+  gd.hoverPoint = point && gd.hoverText ? event : null;
+  const text = point && (gd.hoverText ? gd.hoverText(point) : shadingText(gd, event, point));
+  if (!text) {
     if (tip) tip.style.display = "none";
     return;
   }
@@ -327,27 +496,29 @@ function readout(gd, event) {
     tip.className = "live-readout";
     tip.style.cssText = "position:absolute;pointer-events:none;z-index:10;padding:4px 8px;" +
       "border-radius:4px;font:13px sans-serif;background:rgba(40,40,40,0.85);color:#fff;" +
-      "white-space:nowrap";
+      "white-space:pre";
     gd.parentElement.style.position = "relative";
     gd.parentElement.appendChild(tip);
   }
-  const { x0, x1, y0, y1 } = gd.plane;
-  const x = event.xvals[0], y = event.yvals[0];
-  const n = Math.round(Math.sqrt(gd.cells.length));
-  const col = Math.round(((x - x0) / (x1 - x0)) * (n - 1));
-  const row = Math.round(((y - y0) / (y1 - y0)) * (n - 1));
-  if (col < 0 || col >= n || row < 0 || row >= n) {
-    tip.style.display = "none";
-    return;
-  }
-  const p = gd.cells[row * n + col] / 255;
-  const value = gd.discrete ? `class = ${p >= 0.5 ? 1 : 0}` : `P(class 1) ≈ ${p.toFixed(2)}`;
-  tip.textContent = `x1 = ${x.toFixed(2)}, x2 = ${y.toFixed(2)}: ${value}`;
+  tip.textContent = text.replace(/<br>/g, "\n");
   const box = gd.parentElement.getBoundingClientRect();
   const mouse = event.event;
   tip.style.left = `${mouse.clientX - box.left + 14}px`;
   tip.style.top = `${mouse.clientY - box.top + 14}px`;
   tip.style.display = "block";
+}
+
+function shadingText(gd, event, point) {
+  if (!gd.cells || !gd.plane || point.curveNumber !== 0 || !event.xvals) return null;
+  const { x0, x1, y0, y1 } = gd.plane;
+  const x = event.xvals[0], y = event.yvals[0];
+  const n = Math.round(Math.sqrt(gd.cells.length));
+  const col = Math.round(((x - x0) / (x1 - x0)) * (n - 1));
+  const row = Math.round(((y - y0) / (y1 - y0)) * (n - 1));
+  if (col < 0 || col >= n || row < 0 || row >= n) return null;
+  const p = gd.cells[row * n + col] / 255;
+  const value = gd.discrete ? `class = ${p >= 0.5 ? 1 : 0}` : `P(class 1) ≈ ${p.toFixed(2)}`;
+  return `x1 = ${x.toFixed(2)}, x2 = ${y.toFixed(2)}: ${value}`;
 }
 
 // --- the metrics while playing ----------------------------------------------------------------
