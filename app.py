@@ -530,11 +530,12 @@ def read_csv(content: bytes) -> datasets.CSVData:
     return datasets.load_csv(content)
 
 
-def show(fig, key: str, select: bool = False, live: bool = False, add: bool = False, player=None):
+def show(fig, key: str, select=False, live: bool = False, add: bool = False, player=None):
     """Draw a figure; with ``select``, clicking a point reruns and returns the selection; with
-    ``live``, in a chart that Plotly redraws in place (``fig`` may then be its ``live_spec``);
-    ``player``: more data for that chart (a reel of frames while playing, the boundary's
-    shading; see playground/web)."""
+    ``live``, in a chart that Plotly redraws in place (``fig`` may then be its ``live_spec``;
+    ``select="units"``: a click on any point with customdata, a unit or edge of the network,
+    else on a training point); ``player``: more data for that chart (a reel of frames while
+    playing, the boundary's shading; see playground/web)."""
     if live:
         result = live_chart(
             key="live_" + key,
@@ -764,8 +765,15 @@ def draw_views(
     c1.segmented_control("View", VIEWS, key="view", required=True)
     if s.view != "Gradients":
         c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind", required=True)
-    if reel and reel[-1].network is not None:  # the network view, frame by frame
-        live_network(t, reel, shared, tpl)
+    if s.view == "Network" and not key and views.animates_network(t):
+        # the network drawn in place: its edges and maps one image per frame or Step
+        if reel:
+            frames = [f.network for f in reel]
+        else:
+            frames = [views.network_inputs(t, frame.params, frame.grads, s.kind)]
+        event = network_view(t, frames, shared, tpl, pick=not s.playing)
+        if not s.playing:
+            network_pick(t, frame, event, tpl)
         return
     # While playing, the other views redraw a few times a second (the boundary, the cost and the
     # metrics every frame): between redraws the same figures go out again, which the browser
@@ -775,7 +783,9 @@ def draw_views(
         s.slow_figs = lower_figures(t, frame, tpl)
     for name, fig in s.slow_figs:  # full width each: narrow heatmap panels would crowd
         pickable = name == "network" and not key and not s.playing
-        event = show(fig, key + name, select=pickable, live=live_now)
+        # the network changes with every Step too: in place, reporting the unit or edge clicked
+        in_place_now = live_now or (name == "network" and not key)
+        event = show(fig, key + name, select="units" if pickable else False, live=in_place_now)
         if pickable:
             network_pick(t, frame, event, tpl)
 
@@ -862,18 +872,21 @@ def network_figure(t: Trainer, tpl: str, mats, biases, node_maps, every_width=Fa
     )
 
 
-def live_network(t: Trainer, reel: list[views.ReelFrame], shared: dict, tpl: str) -> None:
-    """The network view while playing: one figure that the page redraws with every frame of
-    the reel (edges, hover values, unit maps, bias colours; see playground/web)."""
+def network_view(t: Trainer, frames: list[dict], shared: dict | None, tpl: str, pick: bool):
+    """The network as one figure that the page redraws with each frame (``frames``: one
+    paused, a reel's while playing, with their ``shared`` reel header): its edges and unit
+    maps painted as one image, the values under the mouse in a readout, plain nodes' bias
+    colours (see playground/web). With ``pick``, a click on a unit or edge is returned."""
     s = st.session_state
     base_key = (s.kind, tpl, s.present, t.layer_sizes, s.get("network_no", 0))
     if s.get("network_base_key") != base_key:  # the figure every frame changes
-        fig = network_figure(t, tpl, every_width=True, **reel[-1].network)
+        fig = network_figure(t, tpl, every_width=True, **frames[-1])
         s.network_base_key, s.network_base = base_key, live_spec(fig)
-    frames = figures.network_reel(
-        t.layer_sizes, [f.network for f in reel], kind=s.kind, template=tpl
-    )
-    show(s.network_base, "network", live=True, player={"reel": shared, "network": frames})
+    player = {"network": figures.network_reel(t.layer_sizes, frames, kind=s.kind, template=tpl)}
+    if shared:
+        player["reel"] = shared
+    select = "units" if pick else False
+    return show(s.network_base, "network", select=select, live=True, player=player)
 
 
 def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:
@@ -1339,6 +1352,15 @@ def sweep_view() -> None:
             st.caption(f"{int(result.diverged.sum())} cells diverged (shown as —).")
 
 
+def load_plotly() -> None:
+    """The live charts draw with the page's Plotly, which Streamlit loads with its first
+    st.plotly_chart: a hidden empty one makes sure there is one on every page."""
+    st.html("<style>.st-key-plotly_loader {display: none;}</style>")
+    with st.container(key="plotly_loader"):
+        empty = {"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}}
+        st.plotly_chart(empty, key="plotly_loader_chart")
+
+
 def present_style() -> None:
     """Presentation mode: no sidebar, larger type (a fixed style sheet of ours)."""
     st.html(
@@ -1376,6 +1398,7 @@ def main() -> None:
     s.setdefault("present", st.query_params.get("present") == "1")
     if s.present:
         present_style()
+    load_plotly()
     st.title("Backprop Playground")
     if not s.present:  # a presenter's screen keeps its height for the charts
         st.caption(

@@ -1595,7 +1595,7 @@ def network_reel(
             }
         maps = []
         for trace in net.maps:
-            z, lo, hi = trace["z"], float(trace["zmin"]), float(trace["zmax"])
+            z, lo, hi = trace["z"].astype(float), float(trace["zmin"]), float(trace["zmax"])
             level = np.rint((z - lo) / ((hi - lo) or 1.0) * (MAP_LEVELS - 1))
             cells = np.where(np.isnan(z), MAP_LEVELS, np.clip(level, 0, MAP_LEVELS - 1))
             maps.append(
@@ -1607,7 +1607,10 @@ def network_reel(
                 "edges": _b64((2 * _edge_buckets(net) + ~(val < 0)).astype(np.uint8)),
                 "values": _b64(np.clip(np.nan_to_num(val), -big, big).astype(np.float32)),
                 "maps": maps,
-                "nodes": [g["value"] if net.B else None for g in _node_groups(net, None)],
+                "nodes": [
+                    np.clip(np.nan_to_num(g["value"]), -big, big).tolist() if net.B else None
+                    for g in _node_groups(net, None)
+                ],
                 "bmax": max((_abs_max(b) for b in net.B.values()), default=1.0),
             }
         )

@@ -85,13 +85,19 @@ def reel_frame(trainer: Trainer, network_kind: str | None = None) -> ReelFrame:
         plane = shading(boundary(trainer)[2])
     network = None
     if network_kind is not None:
-        params, grads, alpha = trainer.params, trainer.grads, trainer.step_alpha
-        network = {
-            "mats": matrices(params, grads, alpha, network_kind),
-            "biases": biases(params, grads, alpha, network_kind),
-            "node_maps": node_maps(trainer, params),
-        }
+        network = network_inputs(trainer, trainer.params, trainer.grads, network_kind)
     return ReelFrame(epoch, metrics(epoch, trainer.last), plane, trainer.mark(), network)
+
+
+def network_inputs(trainer: Trainer, params, grads, kind: str) -> dict:
+    """What the network view draws at ``params``: ``mats`` and ``biases`` of ``kind`` ("W",
+    "dW" or "update") and each unit's ``node_maps``."""
+    alpha = trainer.step_alpha
+    return {
+        "mats": matrices(params, grads, alpha, kind),
+        "biases": biases(params, grads, alpha, kind),
+        "node_maps": node_maps(trainer, params),
+    }
 
 
 def replay_frame(trainer: Trainer, epoch: int) -> Frame:

@@ -22,6 +22,7 @@ def charts(at):
     """Every chart's figure by element id: st.plotly_chart's, and those of the charts that the
     page redraws in place (the live_chart component, whose data holds the figure's JSON)."""
     out = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    out = {k: v for k, v in out.items() if not k.endswith("plotly_loader_chart")}  # (hidden)
     for c in at.get("bidi_component"):
         if c.proto.component_name.endswith("live_chart"):
             out[c.proto.id] = json.loads(json.loads(c.proto.json)["spec"])

@@ -6,9 +6,12 @@ Run ``python tests/test_figures.py`` for a timing report of every builder.
 from __future__ import annotations
 
 import ast
+import base64
+import json
 import math
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -575,6 +578,23 @@ def test_network_reel_frames_redraw_the_figure_of_their_values(kind):
         assert pcolors.unlabel_rgb(colors[0]) == pcolors.hex_to_rgb(scale[0][1])
         assert pcolors.unlabel_rgb(colors[-1]) == pcolors.hex_to_rgb(scale[-1][1])
     assert reel["traces"]["map_colors"] == ["diverging", "diverging", "diverging", "class"]
+
+
+def test_network_reel_of_a_diverged_network_is_finite():
+    sizes = (2, 3, 1)
+    params = make_params(sizes)
+    params["W1"][0, 0], params["W2"][0, 1] = np.inf, np.nan
+    params["B1"][1, 0], params["B2"][0, 0] = -1e300, np.inf
+    maps = [np.full((n, 4, 4), 1e300) for n in sizes]
+    maps[1][0, 0, 0] = -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reel = F.network_reel(sizes, [{"mats": params, "biases": params, "node_maps": maps}])
+    (frame,) = reel["frames"]
+    assert np.isfinite(np.frombuffer(base64.b64decode(frame["values"]), np.float32)).all()
+    for m in frame["maps"]:
+        assert np.isfinite([m["zmin"], m["zmax"]]).all()
+    json.dumps(reel, allow_nan=False)  # the page gets numbers only
 
 
 def test_network_rejects_bad_shapes():

@@ -6,11 +6,12 @@
 // that is most of the browser's work. The app sends those figures here instead ({spec: the
 // figure's JSON, config, select}), and this keeps one graph div per chart and hands every new
 // figure to Plotly.react, which updates the drawing in place. Plotly comes from the page
-// (window.Plotly, loaded by Streamlit's own charts: the page always shows one beside these).
+// (window.Plotly, loaded by Streamlit's own charts: the app keeps a hidden one on every page).
 //
 // With data.select, a click on a training point (a trace named "train class ...") is reported
 // as the state value "selection", {points: [{x, y}], at}, as st.plotly_chart reports a
-// selection; a double click clears it. With data.add (drawing points), any click on the plot
+// selection (data.select "units": a click on any point with customdata, {points:
+// [{customdata}], at}: the network's units and edges); a double click clears it. With data.add (drawing points), any click on the plot
 // is reported instead as the trigger "added", {x, y}: where it was clicked, in data units.
 //
 // Play: each rerun of the page's live part trains for the time since the last one and sends
@@ -26,7 +27,7 @@
 // - the cost (data.reel alone): its lines, cut at the frame's epoch (the figure holds the whole
 //   reel);
 // - the network (data.network): its edges and unit maps, painted as one image, and its values
-//   in the hover texts (see drawNetwork);
+//   for the readout under the mouse (see drawNetwork); paused, the same from its one frame;
 // - the metrics (data.metrics: per frame, [label, value] pairs), shown as text.
 // The clock (data.clock) asks the server for the next reel as soon as this one starts to play,
 // so one reel is always in flight and a slow machine gets longer reels, not a backlog. A click
@@ -107,10 +108,14 @@ function listen(gd) {
       }
       return;
     }
-    if (!gd.reportSelection || !point || !String(point.data.name).startsWith("train class")) {
+    if (!gd.reportSelection || !point) return;
+    // (the time makes every click a change, even on the point picked before)
+    if (gd.selectUnits) {
+      if (point.customdata === undefined) return;
+      gd.reportSelection({ points: [{ customdata: point.customdata }], at: Date.now() });
       return;
     }
-    // (the time makes every click a change, even on the point picked before)
+    if (!String(point.data.name).startsWith("train class")) return;
     gd.reportSelection({ points: [{ x: point.x, y: point.y }], at: Date.now() });
   });
   gd.on("plotly_doubleclick", () => {
@@ -178,10 +183,10 @@ function rgbTable(colors) {
   return colors.map((css) => (css.match(/\d+/g) || []).slice(0, 3).map(Number));
 }
 
-// The network while playing: the base figure (data.spec, from network_graph with every width)
+// The network: the base figure (data.spec, from network_graph with every width)
 // with its edge lines and unit maps left to one image under the nodes and hover points, which
 // each frame of data.network (figures.network_reel) paints anew and swaps in; the frame's
-// values go into the hover texts (and the bias colours of plain nodes).
+// values show in our readout under the mouse (and as the bias colours of plain nodes).
 function networkBase(gd, base, t) {
   const data = base.data.slice();
   for (let c = 0; c < t.lines; c++) data[t.edges + c] = { ...data[t.edges + c], x: [], y: [] };
@@ -277,8 +282,8 @@ function paintNetwork(gd, base, net, i) {
 }
 
 // Frame i: the new image; its values for the readout under the mouse (the hover points and
-// nodes show no hover of Plotly's own while playing: a restyle of their texts would redraw
-// the whole figure every frame) and, on plain nodes, their bias colours.
+// nodes show no hover of Plotly's own: a restyle of their texts would redraw the whole
+// figure every frame) and, on plain nodes, their bias colours.
 function drawNetwork(gd, base, net, i) {
   const f = net.frames[i];
   const t = net.traces;
@@ -428,11 +433,13 @@ function enqueue(el, reel, draw) {
 function chart(host, data, setStateValue, setTriggerValue) {
   const gd = graphDiv(host);
   gd.reportSelection = data.select ? (value) => setStateValue("selection", value) : null;
+  gd.selectUnits = data.select === "units";
   gd.reportAdded = data.add ? (value) => setTriggerValue("added", value) : null;
   if (!data.reel) {
     gd.queue = []; // paused: the reels not yet played are dropped
     REELS.paused = false;
     REELS.shown = null;
+    gd.hoverText = gd.hoverPoint = null; // (Plotly's own hover again)
   }
   if (data.shading) {
     // The points and axes stay; a frame swaps the plane's image.
@@ -454,8 +461,9 @@ function chart(host, data, setStateValue, setTriggerValue) {
     else if (changed || gd.paintedFrame !== data.frames[0]) paint(0); // Step: one frame
     return;
   }
-  if (data.network && data.reel) {
-    // The network: its lines and maps are one image that each frame paints and swaps.
+  if (data.network) {
+    // The network: its lines and maps are one image that each frame paints and swaps
+    // (paused, its one frame: a Step swaps the image only).
     if (gd.drawnSpec !== data.spec) {
       gd.drawnSpec = data.spec;
       gd.base = JSON.parse(data.spec);
@@ -463,7 +471,8 @@ function chart(host, data, setStateValue, setTriggerValue) {
     }
     const base = gd.base;
     const draw = (i) => Promise.resolve(gd.ready).then(() => drawNetwork(gd, base, data.network, i));
-    enqueue(gd, data.reel, draw);
+    if (data.reel) enqueue(gd, data.reel, draw);
+    else draw(0);
     return;
   }
   if (!data.reel) {

@@ -165,7 +165,7 @@ def test_step_and_its_shortcut_advance_the_epoch(page: Page, wait_idle) -> None:
 # Where the point ``index`` of the network chart's trace ``name`` is on the page, and its
 # customdata (Plotly's own axis conversions: the points are transparent markers).
 _POINT_JS = """([name, index]) => {
-  const gd = document.querySelector('.st-key-network .js-plotly-plot');
+  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
   const t = gd._fullData.find(d => d.name === name);
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
   const r = gd.getBoundingClientRect();
@@ -173,7 +173,7 @@ _POINT_JS = """([name, index]) => {
           cd: Array.from(t.customdata[index]), text: t.hovertext ? t.hovertext[index] : null};
 }"""
 _FIND_JS = """([name, want]) => {
-  const gd = document.querySelector('.st-key-network .js-plotly-plot');
+  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
   const t = gd._fullData.find(d => d.name === name);
   return t.customdata.findIndex(cd => Array.from(cd).join() === want.join());
 }"""
@@ -181,7 +181,7 @@ _FIND_JS = """([name, want]) => {
 
 def click_network(page: Page, name: str, want: list[int], wait_idle) -> dict:
     """Click the network chart's point of trace ``name`` whose customdata is ``want``."""
-    page.locator(".st-key-network .js-plotly-plot").scroll_into_view_if_needed()
+    page.locator(".st-key-live_network .js-plotly-plot").scroll_into_view_if_needed()
     index = page.evaluate(_FIND_JS, [name, want])
     assert index >= 0, f"no point {want} in {name!r}"
     where = page.evaluate(_POINT_JS, [name, index])
@@ -211,8 +211,11 @@ def test_click_an_edge_to_edit_its_weight_and_a_unit_to_see_its_map(page: Page, 
     expect(page.get_by_text("W2[1, 0] set to 2.5 at epoch 1.")).to_be_visible()
     expect_epoch(page, 1)  # an edit is not a step
     expect(metric(page, "Cost")).not_to_have_text(cost_before)  # the cost of the new weight
+    # the drawing shows the new value (in the readout under the mouse)
     after = page.evaluate(_POINT_JS, ["edges", page.evaluate(_FIND_JS, ["edges", [2, 1, 0]])])
-    assert after["text"].startswith("W2[1,0] = 2.5")  # the drawing shows the new value
+    page.mouse.move(after["x"], after["y"])
+    readout = page.locator(".st-key-live_network .live-readout")
+    expect(readout).to_contain_text("W2[1,0] = 2.5\nunit 0 of layer 1 → unit 1 of layer 2")
 
     # A unit: its map large, with its bias to edit.
     click_network(page, "nodes (mapped)", [1, 1], wait_idle)
@@ -285,7 +288,7 @@ def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) ->
 
 
 def test_charts_keep_plotlys_image_export(page: Page, wait_idle) -> None:
-    for key in ("live_boundary", "live_cost", "network"):
+    for key in ("live_boundary", "live_cost", "live_network"):
         chart = page.locator(f".st-key-{key} .js-plotly-plot").first
         chart.scroll_into_view_if_needed()
         chart.hover()  # Plotly shows its mode bar while the pointer is over the chart
@@ -438,9 +441,8 @@ def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) 
     page.wait_for_timeout(2_000)
     assert epoch(page) == stopped  # stopped for good: nothing trains once Pause has shown
     expect(play).to_contain_text("Play")
-    # Paused: the boundary and the cost stay where they are; the network is Streamlit's again.
-    expect(live).to_have_count(2)
-    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1)
+    # Paused: the three charts stay where they are (a Step redraws them in place too).
+    expect(live).to_have_count(3)
     expect(page.locator(CHART)).to_have_count(3)
     expect_clean(page)
     if latency > PAUSE_SLOW_S:  # not "at once": say so without failing (the machine may be busy)
