@@ -238,7 +238,7 @@ def set_playing(playing: bool) -> None:
 
 def on_paused() -> None:
     """Pause, from the player: back to the frame the page showed at the click (the server has
-    trained up to a reel further)."""
+    trained up to a reel further); for a click on Step (or its key), one step from there."""
     s = st.session_state
     shown = _component_value("frame_clock", "paused")
     set_playing(False)
@@ -251,6 +251,8 @@ def on_paused() -> None:
     t = s.trainer
     if mark is not None and not t.diverged and mark.epoch <= t.epoch:
         t.rewind(mark)
+    if isinstance(shown, dict) and shown.get("step") is True:
+        t.step(s.step_size)
 
 
 def on_reset() -> None:
@@ -1002,6 +1004,7 @@ def live_view() -> None:
                 "reel": live.reel_header(s.frame_no, [f.epoch for f in reel]),
                 "min_ms": int(live.FRAME_SECONDS * 1000),
                 "pause_key": "pause",
+                "step_key": "step",
             },  # fmt: skip
             on_drawn_change=lambda: None,  # the trigger's rerun of this fragment is the point
             on_paused_change=on_paused,

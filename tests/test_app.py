@@ -527,7 +527,7 @@ def test_play_sends_a_reel_of_frames_that_every_animated_view_shares(at):
     assert network["network"]["traces"] == now["traces"]
     assert "The network" in json.loads(network["spec"])["layout"]["title"]["text"]
     assert metrics["metrics"][-1] == [list(p) for p in views.metrics(t.epoch, t.last)]
-    assert clock["pause_key"] == "pause"
+    assert clock["pause_key"] == "pause" and clock["step_key"] == "step"
     # the boundary's figure leaves the plane to the frames' image; its last frame is the
     # network's output now
     spec = json.loads(boundary["spec"])

@@ -31,34 +31,53 @@
 // - the metrics (data.metrics: per frame, [label, value] pairs), shown as text.
 // The clock (data.clock) asks the server for the next reel as soon as this one starts to play,
 // so one reel is always in flight and a slow machine gets longer reels, not a backlog. A click
-// on Pause (data.pause_key) stops every player at once, at the frame on screen.
+// on Pause (data.pause_key) stops every player at once, at the frame on screen; one on Step
+// (data.step_key) too, and steps from there.
 const WAIT_MS = 50;
 const GIVE_UP_MS = 20000;
 const SHADING_PX = 400; // the shading image's side: the 100x100 grid, smoothed, and the line
 
 const REELS = (window.__bpReels = window.__bpReels || { starts: new Map(), end: 0 });
 
-// Pause stops at the frame on screen. A click on the Pause button (data.pause_key names its
+// Pause stops at the frame on screen. A click on the Pause button (keys.pause names its
 // container) freezes every player and the clock at once, until the page draws a chart without
 // a reel again (the paused page). The click itself goes to the clock instead, as its trigger
 // "paused", {reel, frame}: the frame the metrics show, which the server goes back to (it has
-// trained up to a reel further). Without a clock or a frame shown, the button takes the click.
-function watchPause(key) {
-  if (REELS.pauseKey === key) return;
-  REELS.pauseKey = key;
+// trained up to a reel further). Step while playing (a click on keys.step, or its shortcut,
+// the Right arrow key) does the same and asks for one step from there: {reel, frame, step}.
+// Without a clock or a frame shown, the button takes the click.
+function watchPause(keys) {
+  REELS.pauseKey = keys.pause;
+  REELS.stepKey = keys.step;
   if (REELS.watching) return;
   REELS.watching = true;
+  const stopAt = (event, step) => {
+    REELS.paused = true;
+    if (REELS.pauseTrigger && REELS.shown) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      REELS.pauseTrigger({ ...REELS.shown, step });
+    }
+  };
+  const inside = (target, key) => key && target.closest(`.st-key-${key}`);
   document.addEventListener(
     "click",
     (event) => {
       const target = event.target instanceof Element ? event.target : null;
-      if (!REELS.pauseKey || !target || !target.closest(`.st-key-${REELS.pauseKey}`)) return;
-      REELS.paused = true;
-      if (REELS.pauseTrigger && REELS.shown) {
-        event.preventDefault();
-        event.stopPropagation();
-        REELS.pauseTrigger({ ...REELS.shown });
-      }
+      if (!target) return;
+      if (inside(target, REELS.pauseKey)) stopAt(event, false);
+      else if (inside(target, REELS.stepKey)) stopAt(event, true);
+    },
+    true,
+  );
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "ArrowRight" || !REELS.pauseTrigger || !REELS.shown) return;
+      const target = event.target instanceof Element ? event.target : null;
+      const typing = target && target.closest("input, textarea, select, [contenteditable], [role=slider]");
+      if (typing || !REELS.stepKey || !document.querySelector(`.st-key-${REELS.stepKey}`)) return;
+      stopAt(event, true);
     },
     true,
   );
@@ -592,7 +611,7 @@ function clock(data, setTriggerValue) {
   // Asks for the next reel once this one starts to play (and the page has painted), at least
   // min_ms after the last request.
   let cancelled = false;
-  if (data.pause_key) watchPause(data.pause_key);
+  if (data.pause_key) watchPause({ pause: data.pause_key, step: data.step_key });
   const pause = (value) => setTriggerValue("paused", value);
   REELS.pauseTrigger = pause;
   const start = schedule(data.reel);

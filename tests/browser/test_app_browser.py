@@ -453,6 +453,28 @@ def test_play_trains_and_pause_stops_at_once(page: Page, wait_idle, screenshot) 
         )
 
 
+def test_step_while_playing_steps_from_the_frame_on_screen(page: Page, wait_idle) -> None:
+    play = page.locator(".st-key-play button")
+    pause = page.locator(".st-key-pause button")
+    for how in ("click", "key"):
+        play.click()
+        expect(pause).to_contain_text("Pause", timeout=15_000)
+        page.wait_for_timeout(2_500)
+        if how == "click":
+            click_now(page, page.locator(".st-key-step button"))
+        else:  # Step's shortcut (the heading takes the focus out of any input)
+            page.get_by_role("heading", name="Backprop Playground").click()
+            page.keyboard.press("ArrowRight")
+        shown = epoch(page)  # the page stops at the click ...
+        expect(play).to_contain_text("Play", timeout=PAUSE_TIMEOUT_MS)
+        wait_idle(page)
+        # ... and the paused page is one step (1x) after the frame that was on screen
+        assert epoch(page) == shown + 1, (how, shown, epoch(page))
+        page.wait_for_timeout(1_000)
+        assert epoch(page) == shown + 1  # paused for good
+    expect_clean(page)
+
+
 def test_csv_upload_bad_then_good(page: Page, wait_idle) -> None:
     choose_option(page, "dataset", "upload CSV", wait_idle)
     sidebar = page.locator(SIDEBAR)
