@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -517,6 +518,14 @@ def decision_boundary(
 SHADING_LEVELS = 256  # the player's shading: P(class 1) in this many steps (views.shading)
 
 
+@functools.lru_cache(maxsize=8)
+def _levels(tone: str, scale: str) -> tuple[str, ...]:
+    """The colour scale ``scale`` ("class" or "diverging") of ``tone`` in SHADING_LEVELS steps
+    (the same few scales every frame: sampled once)."""
+    colors = _class_scale(tone) if scale == "class" else _diverging_scale(tone)
+    return tuple(pcolors.sample_colorscale(colors, np.linspace(0.0, 1.0, SHADING_LEVELS).tolist()))
+
+
 def shading_colors(template: str = "plotly_white", discretize: bool = False) -> dict[str, Any]:
     """What the player needs to paint ``views.shading`` bytes as ``decision_boundary`` does:
     ``colors``, the CSS colour of each of the 256 levels (discretized: two colours, split at
@@ -527,8 +536,7 @@ def shading_colors(template: str = "plotly_white", discretize: bool = False) -> 
         low, high = scale[0][1], scale[-1][1]
         half = SHADING_LEVELS // 2
         return {"colors": [low] * half + [high] * (SHADING_LEVELS - half), "line": None}
-    at = np.linspace(0.0, 1.0, SHADING_LEVELS).tolist()
-    return {"colors": pcolors.sample_colorscale(scale, at), "line": _NEUTRAL[tone]}
+    return {"colors": list(_levels(tone, "class")), "line": _NEUTRAL[tone]}
 
 
 def unit_map(
@@ -1563,12 +1571,8 @@ def network_reel(
     """
     _, tone = _theme(template)
     big = np.finfo(np.float32).max
-    at = np.linspace(0.0, 1.0, SHADING_LEVELS).tolist()
     out: dict[str, Any] = {
-        "colors": {
-            "class": pcolors.sample_colorscale(_class_scale(tone), at),
-            "diverging": pcolors.sample_colorscale(_diverging_scale(tone), at),
-        },
+        "colors": {name: list(_levels(tone, name)) for name in ("class", "diverging")},
         "frames": [],
     }
     for frame in frames:
