@@ -784,10 +784,10 @@ def draw_views(
     if due or "slow_figs" not in s:
         s.slow_figs = lower_figures(t, frame, tpl)
     for name, fig in s.slow_figs:  # full width each: narrow heatmap panels would crowd
+        # every view changes with each Step too: in place (the network reports a click on a
+        # unit or an edge)
         pickable = name == "network" and not key and not s.playing
-        # the network changes with every Step too: in place, reporting the unit or edge clicked
-        in_place_now = live_now or (name == "network" and not key)
-        event = show(fig, key + name, select="units" if pickable else False, live=in_place_now)
+        event = show(fig, key + name, select="units" if pickable else False, live=in_place)
         if pickable:
             network_pick(t, frame, event, tpl)
 
