@@ -143,7 +143,7 @@ def bench(name: str, repeats: int, seconds: float) -> dict:
             p = naive_epoch(p, data.X_train, data.Y_train, alpha)
         state["p"] = p
 
-    ws = engine.Workspace(sizes, ACT, data.X_train, data.Y_train, m)
+    ws = engine.Workspace(sizes, ACT, data.X_train, data.Y_train)
     ws.load(p0)
     ws.forward()
     ws.backward()

@@ -384,10 +384,6 @@ def _df_ops(name: str, A: Array, D: Array) -> list:
     return []  # linear: f' = 1
 
 
-# Below this many elements, the tanh derivative copies the strided training columns first.
-_COPY_FIRST_MAX = 2**20
-
-
 def _run(ops: list) -> None:
     for fn, args in ops:
         fn(*args)
@@ -396,9 +392,8 @@ def _run(ops: list) -> None:
 class Workspace:
     """Buffers and in-place steps for one network on fixed data.
 
-    The columns of ``X`` (n0, M) are the ``m`` training observations followed by ``M - m``
-    held-out ones: one forward pass over all ``M`` columns gives the training cost and the
-    test cost together, and backward uses the first ``m`` columns only.
+    The columns of ``X`` (n0, m) are the ``m`` training observations (the trainer measures its
+    test set with an ``Evaluator``).
 
     Each layer's parameters sit side by side in one matrix ``Wb[k] = [Wk | Bk]``
     (``(nk, nk-1 + 1)``), and every activation buffer ``A[k]`` carries a last row of ones, so
@@ -427,7 +422,6 @@ class Workspace:
         activations: Sequence[str],
         X: Array,
         Y: Array,
-        m: int,
         l2: float = 0.0,
         dtype=np.float64,
         l1: float = 0.0,
@@ -436,11 +430,10 @@ class Workspace:
         sizes, L = self.sizes, len(self.sizes) - 1
         self.L = L
         self.l1 = float(l1)
-        M = X.shape[1]
-        if not 1 <= m <= M or Y.shape != (sizes[-1], M) or X.shape[0] != sizes[0]:
-            raise ValueError("X must be (n0, M), Y (nL, M), and 1 <= m <= M")
-        self.m, self.M, self.l2, self.dtype = int(m), M, float(l2), np.dtype(dtype)
-        self.has_test = M > m
+        m = X.shape[1]
+        if m < 1 or Y.shape != (sizes[-1], m) or X.shape[0] != sizes[0]:
+            raise ValueError("X must be (n0, m) and Y (nL, m), with m >= 1")
+        self.m, self.l2, self.dtype = int(m), float(l2), np.dtype(dtype)
         dt = self.dtype
 
         # [theta_a | grad | theta_b]: theta is theta_a or theta_b (the other is ``previous``),
@@ -472,45 +465,36 @@ class Workspace:
         seg = np.concatenate(seg)
         self._weight_segments = np.arange(2 * L, 4 * L, 2)
 
-        # Activations over all M columns with a row of ones below; dZ over the m columns.
-        self.A = [np.ones((sizes[0] + 1, M), dtype=dt)]
+        # Activations with a row of ones below (the ones row also gives [dWk | dBk]).
+        self.A = [np.ones((sizes[0] + 1, m), dtype=dt)]
         self.A[0][:-1] = X
         self.Z = [None]
         for k in range(1, L + 1):
-            self.Z.append(np.empty((sizes[k], M), dtype=dt))
-            self.A.append(np.ones((sizes[k] + (k < L), M), dtype=dt))
+            self.Z.append(np.empty((sizes[k], m), dtype=dt))
+            self.A.append(np.ones((sizes[k] + (k < L), m), dtype=dt))
         self.dZ = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L + 1)]
         self._deriv = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L)]
         self.act = [A[: sizes[k]] for k, A in enumerate(self.A)]  # Ak without the ones row
-        self.act_train = [A[:, :m] for A in self.act]  # Ak over the training columns
-        self.A_train = [A[:, :m] for A in self.A]  # with the ones row, for [dWk | dBk]
 
         # Labels, and what the cost and accuracy need of them.
         self.Y = np.ascontiguousarray(Y, dtype=dt)
         if not np.isin(self.Y, (0.0, 1.0)).all():
             raise ValueError("labels Y must be 0 or 1")
-        self.Y_train = self.Y[:, :m]
         nL = sizes[-1]
         self._neg_sign = 1.0 - 2.0 * self.Y  # -1 for class 1, +1 for class 0
-        self._parts = parts = 2 if self.has_test else 1
-        # _mvec = [losses (nL x M) | predicted class (nL x M, 0 or 1) | 1]; one product with
-        # _select sums it to [loss of each part, right answers of each part] (see ``measure``).
-        K = nL * M
+        # _mvec = [losses (nL x m) | predicted class (nL x m, 0 or 1) | 1]; one product with
+        # _select sums it to [total loss, right answers] (see ``measure``).
+        K = nL * m
         self._mvec = np.zeros(2 * K + 1, dtype=dt)
         self._mvec[-1] = 1.0
-        self._loss = self._mvec[:K].reshape(nL, M)
-        self._predicted = self._mvec[K : 2 * K].reshape(nL, M)
-        part = np.zeros(M, dtype=np.intp)
-        part[m:] = 1
-        select = np.zeros((2 * parts, 2 * K + 1), dtype=dt)
-        for j in range(nL):
-            cols = j * M + np.arange(M)
-            select[part, cols] = 1.0
-            select[parts + part, K + cols] = 2.0 * self.Y[j] - 1.0  # +P for class 1, -P for 0
-            np.add.at(select[:, -1], parts + part, 1.0 - self.Y[j])  # + the class-0 count
+        self._loss = self._mvec[:K].reshape(nL, m)
+        self._predicted = self._mvec[K : 2 * K].reshape(nL, m)
+        select = np.zeros((2, 2 * K + 1), dtype=dt)
+        select[0, :K] = 1.0
+        select[1, K : 2 * K] = 2.0 * self.Y.ravel() - 1.0  # +P for class 1, -P for class 0
+        select[1, -1] = float(np.sum(1.0 - self.Y))  # + the class-0 count
         self._select = select
-        counts_ = np.array([m, M - m][:parts], dtype=dt)
-        self._divisor = np.concatenate([counts_, nL * counts_])
+        self._divisor = np.array([m, nL * m], dtype=dt)
         self._measure_ops = [
             (np.multiply, (self._neg_sign, self.Z[L], self._loss)),  # t = -(2y - 1) z
             (np.exp, (self._loss, self._loss)),
@@ -538,24 +522,13 @@ class Workspace:
             for k in range(1, L + 1):
                 ops = []
                 if k == L:  # dZL = AL - Y
-                    ops.append((np.subtract, (self.act_train[L], self.Y_train, self.dZ[L])))
-                ops.append((np.matmul, (self.dZ[k], self.A_train[k - 1].T, self.dWb[k])))
+                    ops.append((np.subtract, (self.act[L], self.Y, self.dZ[L])))
+                ops.append((np.matmul, (self.dZ[k], self.A[k - 1].T, self.dWb[k])))
                 if k > 1:
                     # an outer product when nk = 1: the same single products, without BLAS
                     back = np.multiply if sizes[k] == 1 else np.matmul
                     ops.append((back, (W[k].T, self.dZ[k], self.dZ[k - 1])))
-                    name, A_prev, D = (
-                        self.activations[k - 2],
-                        self.act_train[k - 1],
-                        self._deriv[k - 1],
-                    )
-                    if name == "tanh" and self.has_test and D.size <= _COPY_FIRST_MAX:
-                        # NumPy reads the strided training columns at about a third of the
-                        # speed of a contiguous array, but copies them fast: copy, then square
-                        # in place (the same products A * A)
-                        df = [(np.copyto, (D, A_prev)), *_df_ops(name, D, D)]
-                    else:
-                        df = _df_ops(name, A_prev, D)
+                    df = _df_ops(self.activations[k - 2], self.act[k - 1], self._deriv[k - 1])
                     if df:
                         ops += [
                             *df,
@@ -625,19 +598,18 @@ class Workspace:
         return self.unflatten(self.theta)
 
     def grads(self) -> dict[str, Array]:
-        """A copy of the last gradients: ``dZk`` (training columns), ``dWk`` and ``dBk``."""
+        """A copy of the last gradients: ``dZk``, ``dWk`` and ``dBk``."""
         out = {}
         for k in range(1, self.L + 1):
             out[f"dZ{k}"] = self.dZ[k].copy()
             out[f"dW{k}"], out[f"dB{k}"] = self.dW[k].copy(), self.dB[k].copy()
         return out
 
-    def cache(self, train_only: bool = True) -> dict[str, Array]:
-        """A copy of the forward values ``A0, Z1, A1, ...`` (training columns by default)."""
-        cols = slice(0, self.m) if train_only else slice(None)
-        out = {"A0": self.act[0][:, cols].copy()}
+    def cache(self) -> dict[str, Array]:
+        """A copy of the forward values ``A0, Z1, A1, ...``."""
+        out = {"A0": self.act[0].copy()}
         for k in range(1, self.L + 1):
-            out[f"Z{k}"], out[f"A{k}"] = self.Z[k][:, cols].copy(), self.act[k][:, cols].copy()
+            out[f"Z{k}"], out[f"A{k}"] = self.Z[k].copy(), self.act[k].copy()
         return out
 
     # -- the stages of one epoch -------------------------------------------------------------
@@ -650,36 +622,36 @@ class Workspace:
         for fn, args in self._fwd_all:
             fn(*args)
 
-    def measure(self) -> tuple[Array, Array]:
-        """Cost and accuracy of the current forward pass: ``([train, test], [train, test])``.
+    def measure(self) -> tuple[float, float]:
+        """Cost and accuracy of the current forward pass: ``(J, accuracy)``.
 
         The labels are 0/1, so with ``t = -(2y - 1) z`` each loss (see ``cost``) is
         ``softplus(t) = log1p(exp(t))``: accurate for every ``t`` up to where ``exp`` overflows
         (``t > 709``, a hopelessly wrong point), where the stable form
         ``max(t, 0) + log1p(exp(-|t|))`` takes over. A prediction is class 1 where ``z > 0``
-        (``AL > 0.5``); with ``P`` that 0/1 prediction, the right answers of a part are
-        ``sum(P over class 1) - sum(P over class 0) + (its class-0 count)``, so one product
-        sums the losses and the right answers of train and test together. With ``l2`` or ``l1``
-        the training cost includes the penalty; the test cost is the data loss.
+        (``AL > 0.5``); with ``P`` that 0/1 prediction, the right answers are
+        ``sum(P over class 1) - sum(P over class 0) + (the class-0 count)``, so one product
+        sums the losses and the right answers together. With ``l2`` or ``l1`` the cost includes
+        the penalty.
         """
-        out = np.empty(2 * self._parts, dtype=self.dtype)
+        out = np.empty(2, dtype=self.dtype)
         with np.errstate(invalid="ignore"):  # the product's inf * 0 when a loss overflows
             self._measure(out)
-        return out[: self._parts], out[self._parts :]
+        return float(out[0]), float(out[1])
 
     def _measure(self, out: Array) -> None:
-        """``measure`` into ``out`` = ``[J train, (J test), acc train, (acc test)]``.
+        """``measure`` into ``out`` = ``[J, accuracy]``.
 
         Run it under ``np.errstate(invalid="ignore")``: where a loss overflows to ``inf`` (then
         replaced by the stable form), the product meets ``inf * 0``."""
         for fn, args in self._measure_ops:
             fn(*args)
         np.matmul(self._select, self._mvec, out)
-        if not math.isfinite(sum(out[: self._parts].tolist())):
+        if not math.isfinite(out[0]):
             self._loss[...] = _softplus(self._neg_sign * self.Z[self.L])
             np.matmul(self._select, self._mvec, out)
         np.divide(out, self._divisor, out)
-        if self.l2:  # the penalty belongs to the training objective, not the test loss
+        if self.l2:
             out[0] += self.l2 / (2 * self.m) * self.weight_sq()
         if self.l1:
             out[0] += self.l1 / self.m * float(sum(np.abs(W).sum() for W in self.W[1:]))

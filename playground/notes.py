@@ -186,7 +186,7 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
     L, alpha, l2, l1 = trainer.L, trainer.step_alpha, trainer.ws.l2, trainer.ws.l1
     activations = tuple(trainer.config.activations)
     cache, grads, params = trainer.cache, trainer.grads, trainer.params
-    Y = trainer.ws.Y_train
+    Y = trainer.ws.Y
     m = Y.shape[1]
     arrays: dict[str, Array] = {**cache, **grads, **params, "Y": Y}
     arrays["J"] = np.asarray(float(trainer.last["train_cost"]))
@@ -310,7 +310,7 @@ def shape_ledger(trainer: Trainer, *, grads: Mapping[str, Array] | None = None) 
     for k in range(1, L + 1):
         rows.append((f"Z{k}", cache[f"Z{k}"].shape, f"{n(k)} × m", None))
         rows.append((f"A{k}", cache[f"A{k}"].shape, f"{n(k)} × m", None))
-    rows.append(("Y", trainer.ws.Y_train.shape, f"{n(L)} × m", None))
+    rows.append(("Y", trainer.ws.Y.shape, f"{n(L)} × m", None))
     for k in range(L, 0, -1):
         rows.append((f"dZ{k}", grads[f"dZ{k}"].shape, f"{n(k)} × m", None))
         for p, notes in (("W", f"{n(k)} × {n(k - 1)}"), ("B", f"{n(k)} × 1")):
@@ -432,18 +432,17 @@ class StagedStep:
             # Done, or the trainer was stepped elsewhere: stage the current epoch afresh.
             self._restart()
         stage = self.stages[self.position]
-        ws, L, m = t.ws, t.L, t.ws.m
+        ws, L = t.ws, t.L
         produced: dict[str, Array] = {}
         with np.errstate(all="ignore"):
             kind = stage.key.split("-")[0]
             if kind == "forward":
                 k = stage.layer
                 ws.forward_layer(k)
-                produced[f"Z{k}"] = ws.Z[k][:, :m].copy()
-                produced[f"A{k}"] = ws.act_train[k].copy()
+                produced[f"Z{k}"] = ws.Z[k].copy()
+                produced[f"A{k}"] = ws.act[k].copy()
             elif kind == "cost":
-                J, _ = ws.measure()
-                self.cost = float(J[0])
+                self.cost, _ = ws.measure()
                 produced["J"] = np.asarray(self.cost)
             elif kind == "backward":
                 k = stage.layer
@@ -554,11 +553,11 @@ def gradient_contribution(trainer: Trainer, i: int) -> dict:
     i = int(i)
     if not 0 <= i < m:
         raise IndexError(f"training point {i} out of range 0..{m - 1}")
-    y = ws.Y_train[:, i : i + 1].copy()  # (nL, 1)
+    y = ws.Y[:, i : i + 1].copy()  # (nL, 1)
     z = ws.Z[L][:, i : i + 1].copy()  # (nL, 1)
-    a = ws.act_train[L][:, i : i + 1].copy()  # (nL, 1)
+    a = ws.act[L][:, i : i + 1].copy()  # (nL, 1)
     dZ = ws.dZ[L][:, i : i + 1].copy()  # (nL, 1), = a - y
-    a_prev = ws.act_train[L - 1][:, i : i + 1].copy()  # (n(L-1), 1)
+    a_prev = ws.act[L - 1][:, i : i + 1].copy()  # (n(L-1), 1)
     with np.errstate(all="ignore"):
         loss = float(np.sum(np.logaddexp(0.0, z) - y * z))  # softplus(z) - y z
         dW = (dZ @ a_prev.T) * ws.inv_m  # (nL, n(L-1))

@@ -200,7 +200,6 @@ class Trainer:
             config.activations,
             d.X_train,
             d.Y_train,
-            self.m,
             l2=config.l2,
             dtype=DTYPES[config.dtype],
             l1=config.l1,
@@ -500,7 +499,7 @@ class Trainer:
 
     @property
     def cache(self) -> dict[str, np.ndarray]:
-        """The forward values at the current parameters, training columns: ``A0, Z1, A1, ...``."""
+        """The forward values at the current parameters on the training data: ``A0, Z1, ...``."""
         return self.ws.cache()
 
     @property

@@ -19,7 +19,7 @@ class Frame:
 
     epoch: int
     params: dict[str, np.ndarray]
-    grads: dict[str, np.ndarray]  # dZk (training columns), dWk, dBk at ``params``
+    grads: dict[str, np.ndarray]  # dZk (training data), dWk, dBk at ``params``
     row: dict[str, float]  # the history row: costs, accuracies, norms
     history: pd.DataFrame  # the history up to ``epoch``
 

@@ -621,30 +621,27 @@ WS_CASES = [
 ]
 
 
-def workspace_problem(acts, n_out, l2, m=9, M=14, seed=0):
+def workspace_problem(acts, n_out, l2, m=9, seed=0):
     params, _, _ = make_problem(acts, n_out, seed=seed)
     rng = np.random.default_rng(seed + 100)
-    X = rng.standard_normal((3, M))
-    Y = (rng.random((n_out, M)) < 0.5).astype(float)
+    X = rng.standard_normal((3, m))
+    Y = (rng.random((n_out, m)) < 0.5).astype(float)
     sizes = (3, *HIDDEN_SIZES[: len(acts)], n_out)
-    ws = Workspace(sizes, acts, X, Y, m, l2=l2)
+    ws = Workspace(sizes, acts, X, Y, l2=l2)
     ws.load(params)
     return ws, params, X, Y
 
 
 @pytest.mark.parametrize(("acts", "n_out", "l2"), WS_CASES)
 def test_workspace_agrees_with_functional_api(acts, n_out, l2):
-    m = 9
-    ws, params, X, Y = workspace_problem(acts, n_out, l2, m=m)
+    ws, params, X, Y = workspace_problem(acts, n_out, l2)
     L = len(acts) + 1
     ws.forward()
     J, acc = ws.measure()
     ws.backward()
 
-    X_train, Y_train, X_test, Y_test = X[:, :m], Y[:, :m], X[:, m:], Y[:, m:]
-    cache = forward(params, X_train, acts)
-    grads = backward(params, cache, Y_train, acts, l2)
-    test_cache = forward(params, X_test, acts)
+    cache = forward(params, X, acts)
+    grads = backward(params, cache, Y, acts, l2)
 
     for name, P in ws.params().items():
         np.testing.assert_array_equal(P, params[name])
@@ -652,20 +649,13 @@ def test_workspace_agrees_with_functional_api(acts, n_out, l2):
     assert sorted(got_cache) == sorted(cache)
     for name in cache:
         np.testing.assert_allclose(got_cache[name], cache[name], rtol=1e-12, atol=1e-14)
-    full = ws.cache(train_only=False)
-    all_cache = forward(params, X, acts)
-    for name in all_cache:
-        np.testing.assert_allclose(full[name], all_cache[name], rtol=1e-12, atol=1e-14)
     got_grads = ws.grads()
     assert sorted(got_grads) == sorted(grads)
     for name in grads:
         np.testing.assert_allclose(got_grads[name], grads[name], rtol=1e-12, atol=1e-14)
 
-    assert len(J) == 2 and len(acc) == 2
-    assert J[0] == close(cost(cache, Y_train, params, l2), 1e-12)
-    assert J[1] == close(cost(test_cache, Y_test), 1e-12)  # test: data loss only
-    assert acc[0] == close(engine.accuracy(cache[f"A{L}"], Y_train), 1e-12)
-    assert acc[1] == close(engine.accuracy(test_cache[f"A{L}"], Y_test), 1e-12)
+    assert J == close(cost(cache, Y, params, l2), 1e-12)
+    assert acc == close(engine.accuracy(cache[f"A{L}"], Y), 1e-12)
 
     norms = ws.norms()
     expected = [np.linalg.norm(grads[f"d{p}{k}"]) for k in range(1, L + 1) for p in "WB"]
@@ -687,9 +677,7 @@ def test_workspace_apply_update_equals_update_and_revert_undoes_it(alpha):
     expected = update(params, grads, alpha)
     for name, P in ws.params().items():
         np.testing.assert_array_equal(P, expected[name])  # exactly W - alpha dW
-    functional = update(
-        params, backward(params, forward(params, X[:, :9], acts), Y[:, :9], acts, 0.2), alpha
-    )
+    functional = update(params, backward(params, forward(params, X, acts), Y, acts, 0.2), alpha)
     for name, P in ws.params().items():
         np.testing.assert_allclose(P, functional[name], rtol=1e-12, atol=1e-14)
     ws.revert()
@@ -697,14 +685,13 @@ def test_workspace_apply_update_equals_update_and_revert_undoes_it(alpha):
         np.testing.assert_array_equal(P, params[name])
 
 
-def test_workspace_without_test_part_and_step():
+def test_workspace_step():
     acts = ("tanh", "tanh")
-    ws, params, X, Y = workspace_problem(acts, 1, 0.0, m=11, M=11)
+    ws, params, X, Y = workspace_problem(acts, 1, 0.0, m=11)
     ws.forward()
-    J, acc = ws.measure()
-    assert len(J) == 1 and len(acc) == 1
+    J, _ = ws.measure()
     cache = forward(params, X, acts)
-    assert J[0] == close(cost(cache, Y), 1e-12)
+    assert J == close(cost(cache, Y), 1e-12)
     ws.backward()
     grads = backward(params, cache, Y, acts)
     ws.step(0.5)  # update, forward, backward
@@ -716,9 +703,9 @@ def test_workspace_without_test_part_and_step():
         np.testing.assert_allclose(G, new_grads[name], rtol=1e-11, atol=1e-14)
 
 
-def one_unit_workspace(Z, Y, m):
+def one_unit_workspace(Z, Y):
     """A network whose output pre-activation ZL equals the input: linear hidden unit, weights 1."""
-    ws = Workspace((1, 1, 1), ("linear",), Z, Y, m)
+    ws = Workspace((1, 1, 1), ("linear",), Z, Y)
     ws.load({"W1": np.ones((1, 1)), "B1": np.zeros((1, 1)), "W2": np.ones((1, 1)),
              "B2": np.zeros((1, 1))})  # fmt: skip
     with np.errstate(over="ignore"):  # the Workspace leaves exp's overflow to its caller
@@ -729,37 +716,39 @@ def one_unit_workspace(Z, Y, m):
 def test_workspace_cost_where_AL_rounds_to_0_or_1():
     Z = np.array([[-1e4, 1e4, 3.0, -1e4, 1e4, -2.0]])
     Y = np.array([[1.0, 0.0, 1.0, 0.0, 1.0, 0.0]])
-    J, acc = one_unit_workspace(Z, Y, 3)
     exact = [softplus_exact(z) - y * z for z, y in zip(Z[0], Y[0], strict=True)]
-    assert J[0] == close(sum(exact[:3]) / 3, 1e-14)  # (1e4 + 1e4 + 0.0486) / 3
-    assert J[1] == close(sum(exact[3:]) / 3, 1e-14)  # (0 + 0 + 0.127) / 3
-    np.testing.assert_array_equal(acc, [1 / 3, 1.0])
+    J, acc = one_unit_workspace(Z[:, :3], Y[:, :3])
+    assert J == close(sum(exact[:3]) / 3, 1e-14)  # (1e4 + 1e4 + 0.0486) / 3
+    assert acc == 1 / 3
+    J, acc = one_unit_workspace(Z[:, 3:], Y[:, 3:])
+    assert J == close(sum(exact[3:]) / 3, 1e-14)  # (0 + 0 + 0.127) / 3
+    assert acc == 1.0
 
 
 @pytest.mark.parametrize("margin", [20.0, 40.0])
 def test_workspace_cost_accurate_for_tiny_losses(margin):
     Z = np.array([[-margin, margin]])  # both right, with the same tiny loss softplus(-margin)
     Y = np.array([[0.0, 1.0]])
-    J, _ = one_unit_workspace(Z, Y, 2)
+    J, _ = one_unit_workspace(Z, Y)
     exact = softplus_exact(-margin)
     assert cost({"Z1": Z, "A1": 1 / (1 + np.exp(-Z))}, Y) == close(exact, 1e-12)
-    assert J[0] == close(exact, 1e-9)
+    assert J == close(exact, 1e-9)
 
 
 def test_workspace_rejects_bad_shapes_and_labels():
     X, Y = np.zeros((2, 6)), np.zeros((1, 6))
     with pytest.raises(ValueError):
-        Workspace((2, 3, 1), ("tanh", "tanh"), X, Y, 3)  # activations vs sizes
+        Workspace((2, 3, 1), ("tanh", "tanh"), X, Y)  # activations vs sizes
     with pytest.raises(ValueError):
-        Workspace((2, 3, 1), ("tanh",), X, Y, 0)  # m < 1
+        Workspace((2, 3, 1), ("tanh",), X[:, :0], Y[:, :0])  # no observation
     with pytest.raises(ValueError):
-        Workspace((2, 3, 1), ("tanh",), X, Y, 7)  # m > M
+        Workspace((2, 3, 1), ("tanh",), X, Y[:, :5])  # m differs
     with pytest.raises(ValueError):
-        Workspace((3, 3, 1), ("tanh",), X, Y, 3)  # n0 mismatch
+        Workspace((3, 3, 1), ("tanh",), X, Y)  # n0 mismatch
     with pytest.raises(ValueError):
-        Workspace((2, 3, 1), ("tanh",), X, np.full((1, 6), 0.5), 3)  # labels not 0/1
+        Workspace((2, 3, 1), ("tanh",), X, np.full((1, 6), 0.5))  # labels not 0/1
     with pytest.raises(ValueError):
-        Workspace((2, 3, 1), ("nope",), X, Y, 3)
+        Workspace((2, 3, 1), ("nope",), X, Y)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -773,7 +762,7 @@ def evaluator_problem(acts, n_out, K=5, m=30, seed=0):
     sizes = (3, *HIDDEN_SIZES[: len(acts)], n_out)
     X = rng.standard_normal((3, m))
     Y = (rng.random((n_out, m)) < 0.5).astype(float)
-    ws = Workspace(sizes, acts, X, Y, m)
+    ws = Workspace(sizes, acts, X, Y)
     thetas = []
     for i in range(K):
         ws.load(init_params(sizes, seed=i))
@@ -875,19 +864,19 @@ def test_l1_gradient_check_and_its_sign_term(act):
 
 
 def test_workspace_with_l1_agrees_with_functional_api():
-    acts, l2, l1, m = ("tanh", "relu"), 0.3, 0.5, 9
+    acts, l2, l1 = ("tanh", "relu"), 0.3, 0.5
     params, _, _ = make_problem(acts, 1, seed=0)
     rng = np.random.default_rng(100)
-    X = rng.standard_normal((3, 14))
-    Y = (rng.random((1, 14)) < 0.5).astype(float)
-    ws = Workspace((3, *HIDDEN_SIZES[:2], 1), acts, X, Y, m, l2=l2, l1=l1)
+    X = rng.standard_normal((3, 9))
+    Y = (rng.random((1, 9)) < 0.5).astype(float)
+    ws = Workspace((3, *HIDDEN_SIZES[:2], 1), acts, X, Y, l2=l2, l1=l1)
     ws.load(params)
     ws.forward()
     J, _ = ws.measure()
     ws.backward()
-    cache = forward(params, X[:, :m], acts)
-    assert J[0] == close(cost(cache, Y[:, :m], params, l2, l1), 1e-12)
-    grads = backward(params, cache, Y[:, :m], acts, l2, l1)
+    cache = forward(params, X, acts)
+    assert J == close(cost(cache, Y, params, l2, l1), 1e-12)
+    grads = backward(params, cache, Y, acts, l2, l1)
     for name, G in ws.grads().items():
         if not name.startswith("dZ"):
             np.testing.assert_allclose(G, grads[name], rtol=1e-12, atol=1e-15, err_msg=name)

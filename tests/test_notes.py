@@ -44,7 +44,7 @@ def expected_keys(L):
 
 def state_arrays(trainer):
     """Every matrix the equations may show, by the notes' name (and ``f2'(Z2)`` etc.)."""
-    arrays = {**trainer.cache, **trainer.grads, **trainer.params, "Y": trainer.ws.Y_train}
+    arrays = {**trainer.cache, **trainer.grads, **trainer.params, "Y": trainer.ws.Y}
     for k in range(1, trainer.L):
         act = engine.ACTIVATIONS[trainer.config.activations[k - 1]]
         arrays[f"f{k}'(Z{k})"] = act.df_from_a(arrays[f"A{k}"])
