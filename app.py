@@ -860,6 +860,7 @@ def on_edit(name: str, index, value_key: str) -> None:
 
 
 def network_figure(t: Trainer, tpl: str, mats, biases, node_maps, every_width=False):
+    """The network view's figure of ``mats``, ``biases`` and ``node_maps`` (of the chosen kind)."""
     s = st.session_state
     return figures.network_graph(
         t.layer_sizes,
@@ -880,7 +881,7 @@ def network_view(t: Trainer, frames: list[dict], shared: dict | None, tpl: str, 
     maps painted as one image, the values under the mouse in a readout, plain nodes' bias
     colours (see playground/web). With ``pick``, a click on a unit or edge is returned."""
     s = st.session_state
-    base_key = (s.kind, tpl, s.present, t.layer_sizes, s.get("network_no", 0))
+    base_key = (s.kind, tpl, s.present, t.layer_sizes, t.config.activations, s.get("network_no"))
     if s.get("network_base_key") != base_key:  # the figure every frame changes
         fig = network_figure(t, tpl, every_width=True, **frames[-1])
         s.network_base_key, s.network_base = base_key, live_spec(fig)

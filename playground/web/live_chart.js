@@ -11,7 +11,8 @@
 // With data.select, a click on a training point (a trace named "train class ...") is reported
 // as the state value "selection", {points: [{x, y}], at}, as st.plotly_chart reports a
 // selection (data.select "units": a click on any point with customdata, {points:
-// [{customdata}], at}: the network's units and edges); a double click clears it. With data.add (drawing points), any click on the plot
+// [{customdata}], at}: the network's units and edges); a double click clears it. With
+// data.add (drawing points), any click on the plot
 // is reported instead as the trigger "added", {x, y}: where it was clicked, in data units.
 //
 // Play: each rerun of the page's live part trains for the time since the last one and sends
@@ -75,7 +76,8 @@ function watchPause(keys) {
     (event) => {
       if (event.key !== "ArrowRight" || !REELS.pauseTrigger || !REELS.shown) return;
       const target = event.target instanceof Element ? event.target : null;
-      const typing = target && target.closest("input, textarea, select, [contenteditable], [role=slider]");
+      const field = "input, textarea, select, [contenteditable], [role=slider]";
+      const typing = target && target.closest(field);
       if (typing || !REELS.stepKey || !document.querySelector(`.st-key-${REELS.stepKey}`)) return;
       stopAt(event, true);
     },
@@ -152,9 +154,13 @@ function react(gd, figure, config) {
 const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, i2: Int16Array,
   i1: Int8Array, u4: Uint32Array, u2: Uint16Array, u1: Uint8Array };
 
+function bytesOf(b64) {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
 function decoded(a) {
   if (!a || Array.isArray(a) || !a.bdata) return a;
-  const bytes = Uint8Array.from(atob(a.bdata), (c) => c.charCodeAt(0));
+  const bytes = bytesOf(a.bdata);
   const Kind = TYPED[a.dtype] || Float64Array;
   return new Kind(bytes.buffer, 0, bytes.length / Kind.BYTES_PER_ELEMENT);
 }
@@ -174,10 +180,6 @@ function cutAt(figure, epoch) {
 
 // --- the network, frame by frame ---------------------------------------------------------------
 
-function bytesOf(b64) {
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
 // A number as Python's "{:.3g}" writes it (the paused figure's hover text).
 function g3(v) {
   if (!Number.isFinite(v)) return String(v);
@@ -185,8 +187,8 @@ function g3(v) {
   const [mantissa, exp] = v.toExponential(2).split("e");
   const e = Number(exp);
   const trim = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
-  if (e < -4 || e >= 3) return `${trim(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  return trim(v.toFixed(2 - e));
+  if (e >= -4 && e < 3) return trim(v.toFixed(2 - e));
+  return `${trim(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
 // The value after " = " in a hover text, replaced.
@@ -313,7 +315,8 @@ function drawNetwork(gd, base, net, i) {
     const text = base.data[point.curveNumber].hovertext;
     const vals = point.curveNumber === t.hover ? values : nodes.get(point.curveNumber);
     if (!text) return null;
-    return vals ? withValue(text[point.pointNumber], vals[point.pointNumber]) : text[point.pointNumber];
+    const shown = text[point.pointNumber];
+    return vals ? withValue(shown, vals[point.pointNumber]) : shown;
   };
   if (gd.hoverPoint) readout(gd, gd.hoverPoint); // the value under a resting mouse moves on
   const drawn = window.Plotly.relayout(gd, { "images[0].source": gd.networkSource });
@@ -330,7 +333,7 @@ function drawNetwork(gd, base, net, i) {
 // --- the decision boundary's shading ------------------------------------------------------------
 
 function paintShading(gd, bytesB64, shading) {
-  const cells = Uint8Array.from(atob(bytesB64), (c) => c.charCodeAt(0));
+  const cells = bytesOf(bytesB64);
   gd.cells = cells; // (for the readout under the mouse)
   gd.paintedFrame = bytesB64;
   gd.discrete = shading.line === null;
@@ -489,7 +492,8 @@ function chart(host, data, setStateValue, setTriggerValue) {
       gd.ready = react(gd, networkBase(gd, gd.base, data.network.traces), data.config);
     }
     const base = gd.base;
-    const draw = (i) => Promise.resolve(gd.ready).then(() => drawNetwork(gd, base, data.network, i));
+    const net = data.network;
+    const draw = (i) => Promise.resolve(gd.ready).then(() => drawNetwork(gd, base, net, i));
     if (data.reel) enqueue(gd, data.reel, draw);
     else draw(0);
     return;
