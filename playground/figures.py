@@ -1580,10 +1580,9 @@ def network_reel(
             layer_sizes, frame["mats"], kind, frame.get("biases"), frame.get("node_maps"),
             tone, height, width_hint,
         )  # fmt: skip
-        e = net.edges
+        e, groups = net.edges, _node_groups(net, None)
         if "ends" not in out:
             ends = np.concatenate([e["xa"], e["xb"], e["ya"], e["yb"]]).astype(np.float32)
-            groups = len(_node_groups(net, None))
             first_map = 3 + 2 * _WIDTH_BUCKETS  # 2 legend samples, the lines, the hover points
             out["ends"] = _b64(ends)
             out["traces"] = {
@@ -1591,7 +1590,7 @@ def network_reel(
                 "lines": 2 * _WIDTH_BUCKETS,
                 "hover": first_map - 1,
                 "maps": list(range(first_map, first_map + len(net.maps))),
-                "nodes": list(range(first_map + len(net.maps), first_map + len(net.maps) + groups)),
+                "nodes": [first_map + len(net.maps) + g for g in range(len(groups))],
                 "map_colors": [
                     "class" if m["colorscale"] == _class_scale(tone) else "diverging"
                     for m in net.maps
@@ -1613,7 +1612,7 @@ def network_reel(
                 "maps": maps,
                 "nodes": [
                     np.clip(np.nan_to_num(g["value"]), -big, big).tolist() if net.B else None
-                    for g in _node_groups(net, None)
+                    for g in groups
                 ],
                 "bmax": max((_abs_max(b) for b in net.B.values()), default=1.0),
             }
