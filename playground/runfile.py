@@ -115,7 +115,10 @@ def _restore(header: dict, files: dict[str, np.ndarray]) -> Trainer:
     np.copyto(t._last, files["last"])
     with np.errstate(all="ignore"):
         t.ws.forward()
-        t._measure_and_record(record=False)
+        t._measure_now()
+    t._row[[2, 4]] = t._last[[2, 4]]
+    np.copyto(t._measured_theta, t.ws.theta)
+    t._measured_test = t._last[[2, 4]].copy()
     return t
 
 

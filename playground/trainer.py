@@ -23,7 +23,8 @@ SNAPSHOT_COUNT = (16, 512)  # ... and between this many snapshots (the lower bou
 MAX_EDIT = 1000.0  # largest |value| ``set_parameter`` accepts
 UNTIL = ("train_acc", "train_cost")  # what ``step(until=...)`` can watch
 TEST_BATCH = 32  # the test set is evaluated for up to this many epochs at once ...
-TEST_BATCH_BYTES = 4 * 2**20  # ... whose float32 activations take at most about this much
+TEST_BATCH_BYTES = 4 * 2**20  # ... whose float32 activations (and the epochs kept to measure)
+# take at most about this much each
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -157,6 +158,23 @@ class _Thinned:
         self.n += 1
         return self.rows[self.n - 1]
 
+    def extend(self, epochs: np.ndarray, rows: np.ndarray) -> None:
+        """Add the rows of ``epochs`` (increasing, after the last row) that the stride keeps."""
+        keep = epochs % self.stride == 0
+        if not keep.all():
+            epochs, rows = epochs[keep], rows[keep]
+        n, k = self.n, len(epochs)
+        if n + k <= len(self.rows):  # the common case: no growing or thinning on the way
+            self.rows[n : n + k] = rows
+            self.epochs[n : n + k] = epochs
+            self.n = n + k
+            return
+        for epoch, row in zip(epochs.tolist(), rows, strict=True):
+            if epoch % self.stride == 0:
+                slot = self.slot(epoch)
+                if slot is not None:
+                    slot[:] = row
+
     def truncate(self, epoch: int) -> None:
         """Forget rows after ``epoch``."""
         self.n = int(np.searchsorted(self.epochs[: self.n], epoch, side="right"))
@@ -223,22 +241,29 @@ class Trainer:
         count = max(SNAPSHOT_COUNT[0], min(SNAPSHOT_COUNT[1], SNAPSHOT_BYTES // per_snapshot))
         self._snaps = _Thinned(count, self.ws.theta.size, dtype=self.ws.theta.dtype)
         self._last = np.full(len(self.columns), np.nan)  # the newest recorded row
-        self._row = np.zeros(len(self.columns))  # the row being measured
-        self._train_measures = np.zeros(2, dtype=self.ws.dtype)  # [train cost, train accuracy]
-        self._row_norms = self._row[5:]
-        # Recorded epochs whose test metrics are still to measure: their parameters, epochs and
-        # history rows (-1: not kept in the history); and the parameters of the newest epoch
-        # already measured, to fall back on if a test cost is not finite.
-        cap = self._test.capacity
-        self._pending = np.empty((cap, self.ws.theta.size), dtype=self.ws.theta.dtype)
+        self._row = np.zeros(len(self.columns))  # the current parameters' row (``_measure_now``)
+        # Epochs trained but not yet measured: their parameters, gradients and output ``ZL``.
+        # ``_flush`` measures them together (training and test cost and accuracy, norms) into
+        # the history: one NumPy call per operation for up to ``capacity`` epochs.
+        ws = self.ws
+        per_epoch = (2 * ws.size + ws.Z[self.L].size) * ws.dtype.itemsize
+        cap = max(1, min(self._test.capacity, TEST_BATCH_BYTES // per_epoch))
+        self._pending_theta = np.empty((cap, ws.size), dtype=ws.dtype)
+        self._pending_grad = np.empty((cap, ws.size), dtype=ws.dtype)
+        self._pending_ZL = np.empty((cap, *ws.Z[self.L].shape), dtype=ws.dtype)
         self._pending_epochs = np.empty(cap, dtype=np.int64)
-        self._pending_rows = np.empty(cap, dtype=np.int64)
+        self._pending_slots = list(
+            zip(self._pending_theta, self._pending_grad, self._pending_ZL, strict=True)
+        )
         self._n_pending = 0
-        self._measured_theta = self.ws.theta.copy()
+        # The parameters and test metrics of the newest epoch measured, to go back to if a
+        # later epoch turns out not finite.
+        self._measured_theta = ws.theta.copy()
         self._measured_test = np.full(2, np.nan)  # [test cost, test accuracy] of that epoch
         with np.errstate(all="ignore"):
-            self.ws.forward()
-            self._measure_and_record()
+            ws.forward()
+            ws.backward()
+            self._keep()
             self._flush()
 
     # -- training ----------------------------------------------------------------------------
@@ -250,20 +275,17 @@ class Trainer:
         (``("train_acc", 1.0)``) or whose training cost falls to one (``("train_cost", 0.05)``).
         """
         start = self.epoch
-        reached = None
+        watch = None
         if until is not None:
             name, goal = until
             if name not in UNTIL or not math.isfinite(goal):
                 raise ValueError(f"until takes ({' or '.join(UNTIL)}, a finite number)")
-            row, goal = self._row, float(goal)
-            if name == "train_acc":
-                reached = lambda: row[3] >= goal  # noqa: E731
-            else:
-                reached = lambda: row[1] <= goal  # noqa: E731
+            watch = (name, float(goal))
         if self.diverged:
             return 0
-        ws, decay = self.ws, self.config.decay
+        ws, decay, ZL = self.ws, self.config.decay, self.ws.Z[self.L]
         full_batch = self.config.batch_size is None or self.config.batch_size >= self.m
+        slots, numbers, cap = self._pending_slots, self._pending_epochs, len(self._pending_slots)
         with np.errstate(all="ignore"):
             if not ws.grads_ready:  # a staged backward was left half done: finish it first
                 ws.backward()
@@ -275,20 +297,31 @@ class Trainer:
                     np.copyto(ws.previous, ws.theta)
                     self._minibatch_epoch(alpha)
                 ws.forward()
+                ws.backward()
                 self.epoch += 1
-                if not self._measure_and_record():
-                    self.epoch -= 1
-                    ws.revert()
-                    ws.forward()
-                    self._measure_and_record(record=False)
-                    self._diverge()
+                # _keep(), inlined: this loop is the trainer's hot path
+                j = self._n_pending
+                theta, grad, z = slots[j]
+                np.copyto(theta, ws.theta)
+                np.copyto(grad, ws.grad)
+                np.copyto(z, ZL)
+                numbers[j] = self.epoch
+                self._n_pending = j + 1
+                if watch is not None and self._reached(watch, j):
                     break
-                if self.diverged:  # (found by a test measurement, see ``_flush``)
-                    break
-                if reached is not None and reached():
-                    break
+                if j + 1 == cap:
+                    self._flush()
+                    if self.diverged:
+                        break
             self._flush()
         return self.epoch - start
+
+    def _reached(self, watch: tuple[str, float], j: int) -> bool:
+        """Whether pending epoch ``j`` meets ``step``'s ``until``."""
+        name, goal = watch
+        theta, _, z = self._pending_slots[j]
+        J, accuracy = self.ws.measure_batch(z[None], theta[None])[0].tolist()
+        return accuracy >= goal if name == "train_acc" else J <= goal
 
     @property
     def step_alpha(self) -> float:
@@ -316,85 +349,71 @@ class Trainer:
             for name, P in params.items():
                 P -= alpha * grads[f"d{name}"]
 
-    def _measure_and_record(self, record: bool = True) -> bool:
-        """Measure the forward pass just made, compute its gradients and record a history row.
-
-        Returns False (and records nothing) when anything is non-finite.
-        """
-        ws, row = self.ws, self._row
-        ws._measure(self._train_measures)
-        row[1], row[3] = self._train_measures.tolist()
-        row[2] = row[4] = np.nan  # the test metrics, measured by ``_flush``
-        ws.backward()
-        ws.norms(out=self._row_norms)
-        if not math.isfinite(row[1] + row[3] + sum(self._row_norms.tolist())):
-            return False
-        if not record:
-            return True
-        hist = self._hist
-        if self._n_pending and (
-            self._n_pending == len(self._pending) or hist.n == len(hist.rows)
-        ):  # (a full table grows or thins next: its rows may move)
-            self._flush()
-            if self.diverged:  # an earlier epoch's test cost: training went back to before it
-                return True
-        epoch = self.epoch
-        row[0] = epoch
-        np.copyto(self._last, row)
-        index = -1
-        if epoch % hist.stride == 0:
-            slot = hist.slot(epoch)
-            if slot is not None:
-                slot[:] = row
-                index = hist.n - 1
+    def _keep(self) -> None:
+        """Keep the current epoch's parameters, gradients and ``ZL`` for ``_flush``."""
         j = self._n_pending
-        np.copyto(self._pending[j], ws.theta)
-        self._pending_epochs[j], self._pending_rows[j] = epoch, index
+        theta, grad, z = self._pending_slots[j]
+        np.copyto(theta, self.ws.theta)
+        np.copyto(grad, self.ws.grad)
+        np.copyto(z, self.ws.Z[self.L])
+        self._pending_epochs[j] = self.epoch
         self._n_pending = j + 1
-        snaps = self._snaps
-        if epoch % snaps.stride == 0:
-            slot = snaps.slot(epoch)
-            if slot is not None:
-                slot[:] = ws.theta
-        return True
+
+    def _measure_now(self) -> bool:
+        """Gradients, training cost, accuracy and norms at the current parameters into
+        ``_row`` (the test metrics are left as they are); False if any is not finite."""
+        ws, row = self.ws, self._row
+        ws.backward()
+        row[[1, 3]] = ws.measure_batch(ws.Z[self.L][None], ws.theta[None])[0]
+        row[5:] = ws.norms_batch(ws.theta[None], ws.grad[None])[0]
+        row[0] = self.epoch
+        return bool(np.isfinite(row[[1, 3]]).all() and np.isfinite(row[5:]).all())
 
     def _flush(self) -> None:
-        """Measure the test set for the recorded epochs still pending, into their history rows.
+        """Measure the epochs still pending and record them in the history and snapshots.
 
-        When an epoch's test cost is not finite (its parameters finite, yet its test outputs
-        beyond float64), training goes back to the epoch before it and stops, as it does when
-        the training cost is not finite.
+        Training cost and accuracy, norms and the test set's cost and accuracy are each
+        measured for all pending epochs at once. When an epoch's numbers are not all finite
+        (the cost or a parameter overflowed, or its test outputs beyond float64), training goes
+        back to the epoch before it and stops.
         """
         n = self._n_pending
         if n == 0:
             return
         self._n_pending = 0
-        results = self._test.evaluate(self._pending[:n])
-        finite = np.isfinite(results).all(axis=1)
+        ws = self.ws
+        thetas, epochs = self._pending_theta[:n], self._pending_epochs[:n]
+        train = ws.measure_batch(self._pending_ZL[:n], thetas)
+        norms = ws.norms_batch(thetas, self._pending_grad[:n])
+        finite = np.isfinite(train).all(axis=1) & np.isfinite(norms).all(axis=1)
         good = n if finite.all() else int(np.argmin(finite))
-        if good < n and self._pending_epochs[good] == 0:
-            raise ValueError("the test data give a non-finite cost at the initial parameters")
-        rows, cols = self._hist.rows, [2, 4]
-        for j in range(good):
-            if self._pending_rows[j] >= 0:
-                rows[self._pending_rows[j], cols] = results[j]
+        test = self._test.evaluate(thetas[:good]) if good else np.empty((0, 2))
+        finite = np.isfinite(test).all(axis=1)
+        if not finite.all():
+            good = int(np.argmin(finite))
+        if good < n and epochs[good] == 0:
+            raise ValueError("the data give a non-finite cost at the initial parameters")
         if good:
-            if self._pending_epochs[good - 1] == self._last[0]:
-                self._last[cols] = results[good - 1]
-            np.copyto(self._measured_theta, self._pending[good - 1])
-            self._measured_test = results[good - 1]
+            rows = np.empty((good, len(self.columns)))
+            rows[:, 0] = epochs[:good]
+            rows[:, [1, 3]] = train[:good]
+            rows[:, [2, 4]] = test[:good]
+            rows[:, 5:] = norms[:good]
+            self._hist.extend(epochs[:good], rows)
+            self._snaps.extend(epochs[:good], thetas[:good])
+            np.copyto(self._last, rows[-1])
+            np.copyto(self._measured_theta, thetas[good - 1])
+            self._measured_test = test[good - 1]
         if good == n:
             return
         # Back to the epoch before the first bad one, whose parameters were measured last.
-        self.epoch = int(self._pending_epochs[good]) - 1
+        self.epoch = int(epochs[good]) - 1
         self._hist.truncate(self.epoch)
         self._snaps.truncate(self.epoch)
-        np.copyto(self.ws.theta, self._measured_theta)
-        self.ws.forward()
-        self._measure_and_record(record=False)
-        self._row[0] = self.epoch
+        np.copyto(ws.theta, self._measured_theta)
+        ws.forward()
+        self._measure_now()
         self._row[[2, 4]] = self._measured_test
-        np.copyto(self._last, self._row)
         self._diverge()
 
     # -- editing a parameter -------------------------------------------------------------------
@@ -430,12 +449,12 @@ class Trainer:
         target[index] = value
         with np.errstate(all="ignore"):
             ws.forward()
-            finite = self._measure_and_record(record=False)
+            finite = self._measure_now()
             test = self._test.evaluate(ws.theta)[0] if finite else None
             if test is None or not np.isfinite(test).all():
                 target[index] = old  # (out of reach within MAX_EDIT; kept safe anyway)
                 ws.forward()
-                self._measure_and_record(record=False)
+                self._measure_now()
                 raise ValueError(f"{name}{list(index)} = {value:g} makes the cost infinite")
         row = self._row
         row[0] = self.epoch
@@ -476,7 +495,7 @@ class Trainer:
         self._rng.bit_generator.state = copy.deepcopy(mark.rng_state)
         with np.errstate(all="ignore"):
             ws.forward()
-            self._measure_and_record(record=False)
+            self._measure_now()
             test = self._test.evaluate(ws.theta)[0]
         row = self._row
         row[0] = self.epoch
@@ -532,8 +551,8 @@ class Trainer:
     def memory_bytes(self) -> int:
         """Bytes held by the history, the snapshots and the workspace buffers."""
         ws = self.ws
-        arrays = [self._hist.rows, self._snaps.rows, ws._buf, ws._scratch, ws._mvec, ws._select]
-        arrays += [self._pending, self._measured_theta]
+        arrays = [self._hist.rows, self._snaps.rows, ws._buf, ws._scratch]
+        arrays += [self._pending_theta, self._pending_grad, self._pending_ZL, self._measured_theta]
         arrays += [
             *ws.A,
             *ws.Z[1:],

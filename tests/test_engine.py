@@ -880,3 +880,49 @@ def test_workspace_with_l1_agrees_with_functional_api():
     for name, G in ws.grads().items():
         if not name.startswith("dZ"):
             np.testing.assert_allclose(G, grads[name], rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+@pytest.mark.parametrize("l1", [0.0, 0.4])
+@pytest.mark.parametrize(("acts", "n_out", "l2"), WS_CASES[:4])
+def test_workspace_batches_of_epochs_measure_each_as_alone(acts, n_out, l2, l1):
+    # The trainer measures many epochs in one call: each row's cost, accuracy and norms are
+    # those of the epoch measured alone (the bits too), in any order, whatever the batch.
+    ws, params, X, Y = workspace_problem(acts, n_out, l2)
+    ws.l1 = l1
+    ZL, thetas, grads, alone = [], [], [], []
+    with np.errstate(all="ignore"):
+        ws.forward()
+        ws.backward()
+        for _ in range(5):
+            ws.step(0.7)
+            ZL.append(ws.Z[ws.L].copy())
+            thetas.append(ws.theta.copy())
+            grads.append(ws.grad.copy())
+            alone.append([*ws.measure(), *ws.norms()])
+    ZL, thetas, grads = np.array(ZL), np.array(thetas), np.array(grads)
+    together = np.hstack([ws.measure_batch(ZL, thetas), ws.norms_batch(thetas, grads)])
+    assert together.tobytes() == np.array(alone).tobytes()
+    backwards = np.hstack(
+        [ws.measure_batch(ZL[::-1], thetas[::-1]), ws.norms_batch(thetas[::-1], grads[::-1])]
+    )
+    assert backwards[::-1].tobytes() == together.tobytes()
+    # and the last one is the notes' cost of those parameters
+    last = ws.params()
+    cache = forward(last, X, acts)
+    assert together[-1, 0] == close(cost(cache, Y, last, l2, l1), 1e-12)
+    assert together[-1, 1] == close(engine.accuracy(cache[f"A{ws.L}"], Y), 1e-12)
+
+
+def test_workspace_forward_keeps_the_tanh_layers_activations_to_the_bit():
+    # forward() forms 2 Zk in Ak with doubled weights; forward_layer() forms Zk, then Ak: the
+    # same activations, bit for bit, and cache() forms each hidden Zk anew.
+    ws, params, X, Y = workspace_problem(("tanh", "relu", "tanh"), 1, 0.0)
+    ws.forward()
+    fast = ws.cache()
+    for k in range(1, ws.L + 1):
+        ws.forward_layer(k)
+    staged = {"A0": ws.act[0]}
+    for k in range(1, ws.L + 1):
+        staged[f"Z{k}"], staged[f"A{k}"] = ws.Z[k], ws.act[k]
+    for name, value in staged.items():
+        assert fast[name].tobytes() == value.tobytes(), name

@@ -754,3 +754,37 @@ def test_rewind_refuses_what_is_not_this_runs_past():
     assert diverging.diverged
     with pytest.raises(ValueError, match="diverged"):
         diverging.rewind(start)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_divergence_found_within_a_batch_stops_at_the_same_epoch(monkeypatch, batch):
+    # Epochs are measured in batches: training runs on past a diverging epoch to the end of
+    # its batch, then goes back. It must end where measuring each epoch at once ends.
+    reference = Trainer(DIVERGING)
+    reference.step(1000)
+    monkeypatch.setattr(tr, "TEST_BATCH", batch)
+    t = Trainer(DIVERGING)
+    assert t.step(1000) == reference.epoch
+    assert t.diverged and t.message == reference.message
+    assert_params_equal(t.params, reference.params)
+    for name, G in reference.grads.items():
+        np.testing.assert_array_equal(t.grads[name], G)
+    pd.testing.assert_frame_equal(t.history, reference.history, check_exact=True)
+    assert t.last == reference.last
+
+
+def test_thinned_table_extended_in_blocks_equals_row_by_row():
+    one, block = tr._Thinned(16, 2), tr._Thinned(16, 2)
+    epochs = np.arange(0, 100)
+    rows = np.stack([epochs * 1.0, -epochs * 1.0], axis=1)
+    for e, row in zip(epochs.tolist(), rows, strict=True):
+        if one.wants(e):
+            slot = one.slot(e)
+            if slot is not None:
+                slot[:] = row
+    for start in range(0, 100, 7):  # blocks that grow the table, thin it, and skip epochs
+        block.extend(epochs[start : start + 7], rows[start : start + 7])
+    assert (one.n, one.stride) == (block.n, block.stride)
+    np.testing.assert_array_equal(one.epochs[: one.n], block.epochs[: block.n])
+    np.testing.assert_array_equal(one.rows[: one.n], block.rows[: block.n])
+    assert block.stride > 1 and block.n <= 16
