@@ -259,14 +259,11 @@ def _softplus(Z: Array) -> Array:
 
 
 def _softplus_into(t: Array, u: Array, w: Array, s: Array) -> None:
-    """``u = softplus(t) = max(t, 0) + log1p(exp(-|t|))`` in place, for arrays of one shape;
-    ``t``, ``w`` and ``s`` are overwritten. ``log1p(v)`` is computed as
-    ``log(w) - ((w - 1) - v) / w`` with ``w = 1 + v``: within an ulp of ``np.log1p`` (and ``v``
+    """``u = softplus(t) = max(t, 0) + log1p(exp(-|t|))`` in place, given ``u = exp(-|t|)``,
+    for arrays of one shape; ``t``, ``w`` and ``s`` are overwritten. ``log1p(u)`` is computed as
+    ``log(w) - ((w - 1) - u) / w`` with ``w = 1 + u``: within an ulp of ``np.log1p`` (and ``u``
     itself where ``w`` rounds to 1), and about twice as fast, since ``log`` is vectorised here
     and ``log1p`` is not (and has no float32 loop of its own)."""
-    np.abs(t, out=u)
-    np.negative(u, out=u)
-    np.exp(u, out=u)  # v = exp(-|t|), in (0, 1]
     np.add(u, 1.0, out=w)
     np.subtract(w, 1.0, out=s)
     np.subtract(s, u, out=s)
@@ -490,8 +487,13 @@ class Workspace:
         self.A = [np.ones((sizes[0] + 1, m), dtype=dt)]
         self.A[0][:-1] = X
         self.Z = [None]
-        for k in range(1, L + 1):
+        for k in range(1, L):
             self.Z.append(np.empty((sizes[k], m), dtype=dt))
+        # The output layer's ZL and exp(-ZL) (which its sigmoid forms, and its cost reuses),
+        # side by side: the trainer keeps both for ``measure_batch`` in one copy.
+        self.ZE = np.empty((2, sizes[L], m), dtype=dt)
+        self.Z.append(self.ZE[0])
+        for k in range(1, L + 1):
             self.A.append(np.ones((sizes[k] + (k < L), m), dtype=dt))
         self.dZ = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L + 1)]
         self._deriv = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L)]
@@ -532,7 +534,19 @@ class Workspace:
             for k in range(1, L + 1):
                 name = "sigmoid" if k == L else self.activations[k - 1]
                 matmul = (np.matmul, (Wb[k], self.A[k - 1], self.Z[k]))
-                fwd.append([matmul, *_f_ops(name, self.Z[k], self.act[k])])
+                if k < L:
+                    fwd.append([matmul, *_f_ops(name, self.Z[k], self.act[k])])
+                else:  # the sigmoid of ``_sigmoid``, keeping exp(-ZL) in ZE[1]
+                    E, A = self.ZE[1], self.act[L]
+                    fwd.append(
+                        [
+                            matmul,
+                            (np.negative, (self.Z[L], E)),
+                            (np.exp, (E, E)),
+                            (np.add, (E, 1.0, A)),
+                            (np.reciprocal, (A, A)),
+                        ]
+                    )
             fwd_all = [(np.multiply, (theta, self._scale, self._doubled))] if tanh_layers else []
             for k in range(1, L + 1):
                 if k in tanh_layers:
@@ -650,24 +664,29 @@ class Workspace:
 
     def measure(self) -> tuple[float, float]:
         """Cost and accuracy of the current forward pass: ``(J, accuracy)`` (``measure_batch``)."""
-        J, accuracy = self.measure_batch(self.Z[self.L][None], self.theta[None])[0].tolist()
+        J, accuracy = self.measure_batch(self.ZE[None], self.theta[None])[0].tolist()
         return J, accuracy
 
-    def measure_batch(self, ZL: Array, thetas: Array) -> Array:
+    def measure_batch(self, ZE: Array, thetas: Array) -> Array:
         """``(K, 2)``: ``[J, accuracy]`` of ``K`` forward passes on the training data, from
-        their outputs' ``ZL`` (``(K, nL, m)``) and their parameters ``thetas`` (``(K, size)``,
-        laid out as ``theta``: the L2 and L1 penalties need the weights).
+        their outputs' ``ZE`` (``(K, 2, nL, m)``: ``ZL`` and ``exp(-ZL)``, as ``self.ZE``) and
+        their parameters ``thetas`` (``(K, size)``, laid out as ``theta``: the L2 and L1
+        penalties need the weights).
 
         The labels are 0/1, so with ``t = -(2y - 1) z`` each loss (see ``cost``) is
-        ``softplus(t)`` (``_softplus_into``): finite and accurate for every finite ``z``, even
-        where ``AL`` rounds to 0 or 1. A prediction is class 1 where
-        ``z > 0`` (``AL > 0.5``). Each row is summed on its own, so a result does not depend
-        on ``K`` or on the other rows: the trainer measures many epochs in one call.
+        ``softplus(t) = max(t, 0) + log1p(exp(-|t|))`` (``_softplus_into``), where
+        ``exp(-|t|) = exp(-|z|)`` is the smaller of ``e = exp(-z)`` and ``1 / e``: finite and
+        accurate for every finite ``z``, even where ``AL`` rounds to 0 or 1. A prediction is
+        class 1 where ``z > 0`` (``AL > 0.5``). Each row is summed on its own, so a result does
+        not depend on ``K`` or on the other rows: the trainer measures many epochs in one call.
         """
-        K = ZL.shape[0]
-        Z = ZL.reshape(K, -1)
+        K = ZE.shape[0]
+        Z, E = ZE[:, 0].reshape(K, -1), ZE[:, 1].reshape(K, -1)
         t = np.multiply(Z, self._neg_sign)
         u, w, scratch = np.empty_like(t), np.empty_like(t), np.empty_like(t)
+        with np.errstate(divide="ignore"):  # 1 / 0 = inf where exp(-z) underflows: min is 0
+            np.reciprocal(E, out=u)
+        np.minimum(u, E, out=u)  # exp(-|z|), to an ulp
         _softplus_into(t, u, w, scratch)
         out = np.empty((K, 2))
         out[:, 0] = np.add.reduce(u, axis=1)
@@ -864,6 +883,9 @@ class Evaluator:
         np.greater(Z, 0.0, out=predicted)
         t, u, w = self._tmp[:K], self._loss[:K], self._w[:K]
         np.multiply(Z, self._neg_sign, out=t)
+        np.abs(t, out=u)
+        np.negative(u, out=u)
+        np.exp(u, out=u)
         _softplus_into(t, u, w, Z)  # (Z, no longer needed, as scratch)
         out = np.empty((K, 2))
         out[:, 0] = u.reshape(K, -1).sum(axis=1)  # (each row's own pairwise sum)

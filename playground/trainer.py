@@ -242,18 +242,18 @@ class Trainer:
         self._snaps = _Thinned(count, self.ws.theta.size, dtype=self.ws.theta.dtype)
         self._last = np.full(len(self.columns), np.nan)  # the newest recorded row
         self._row = np.zeros(len(self.columns))  # the current parameters' row (``_measure_now``)
-        # Epochs trained but not yet measured: their parameters, gradients and output ``ZL``.
+        # Epochs trained but not yet measured: their parameters, gradients and outputs' ``ZE``.
         # ``_flush`` measures them together (training and test cost and accuracy, norms) into
         # the history: one NumPy call per operation for up to ``capacity`` epochs.
         ws = self.ws
-        per_epoch = (2 * ws.size + ws.Z[self.L].size) * ws.dtype.itemsize
+        per_epoch = (2 * ws.size + ws.ZE.size) * ws.dtype.itemsize
         cap = max(1, min(self._test.capacity, TEST_BATCH_BYTES // per_epoch))
         self._pending_theta = np.empty((cap, ws.size), dtype=ws.dtype)
         self._pending_grad = np.empty((cap, ws.size), dtype=ws.dtype)
-        self._pending_ZL = np.empty((cap, *ws.Z[self.L].shape), dtype=ws.dtype)
+        self._pending_ZE = np.empty((cap, *ws.ZE.shape), dtype=ws.dtype)
         self._pending_epochs = np.empty(cap, dtype=np.int64)
         self._pending_slots = list(
-            zip(self._pending_theta, self._pending_grad, self._pending_ZL, strict=True)
+            zip(self._pending_theta, self._pending_grad, self._pending_ZE, strict=True)
         )
         self._n_pending = 0
         # The parameters and test metrics of the newest epoch measured, to go back to if a
@@ -283,7 +283,7 @@ class Trainer:
             watch = (name, float(goal))
         if self.diverged:
             return 0
-        ws, decay, ZL = self.ws, self.config.decay, self.ws.Z[self.L]
+        ws, decay, ZE = self.ws, self.config.decay, self.ws.ZE
         full_batch = self.config.batch_size is None or self.config.batch_size >= self.m
         slots, numbers, cap = self._pending_slots, self._pending_epochs, len(self._pending_slots)
         with np.errstate(all="ignore"):
@@ -304,7 +304,7 @@ class Trainer:
                 theta, grad, z = slots[j]
                 np.copyto(theta, ws.theta)
                 np.copyto(grad, ws.grad)
-                np.copyto(z, ZL)
+                np.copyto(z, ZE)
                 numbers[j] = self.epoch
                 self._n_pending = j + 1
                 if watch is not None and self._reached(watch, j):
@@ -350,12 +350,12 @@ class Trainer:
                 P -= alpha * grads[f"d{name}"]
 
     def _keep(self) -> None:
-        """Keep the current epoch's parameters, gradients and ``ZL`` for ``_flush``."""
+        """Keep the current epoch's parameters, gradients and ``ZE`` for ``_flush``."""
         j = self._n_pending
         theta, grad, z = self._pending_slots[j]
         np.copyto(theta, self.ws.theta)
         np.copyto(grad, self.ws.grad)
-        np.copyto(z, self.ws.Z[self.L])
+        np.copyto(z, self.ws.ZE)
         self._pending_epochs[j] = self.epoch
         self._n_pending = j + 1
 
@@ -364,7 +364,7 @@ class Trainer:
         ``_row`` (the test metrics are left as they are); False if any is not finite."""
         ws, row = self.ws, self._row
         ws.backward()
-        row[[1, 3]] = ws.measure_batch(ws.Z[self.L][None], ws.theta[None])[0]
+        row[[1, 3]] = ws.measure_batch(ws.ZE[None], ws.theta[None])[0]
         row[5:] = ws.norms_batch(ws.theta[None], ws.grad[None])[0]
         row[0] = self.epoch
         return bool(np.isfinite(row[[1, 3]]).all() and np.isfinite(row[5:]).all())
@@ -383,7 +383,7 @@ class Trainer:
         self._n_pending = 0
         ws = self.ws
         thetas, epochs = self._pending_theta[:n], self._pending_epochs[:n]
-        train = ws.measure_batch(self._pending_ZL[:n], thetas)
+        train = ws.measure_batch(self._pending_ZE[:n], thetas)
         norms = ws.norms_batch(thetas, self._pending_grad[:n])
         finite = np.isfinite(train).all(axis=1) & np.isfinite(norms).all(axis=1)
         good = n if finite.all() else int(np.argmin(finite))
@@ -552,10 +552,11 @@ class Trainer:
         """Bytes held by the history, the snapshots and the workspace buffers."""
         ws = self.ws
         arrays = [self._hist.rows, self._snaps.rows, ws._buf, ws._scratch]
-        arrays += [self._pending_theta, self._pending_grad, self._pending_ZL, self._measured_theta]
+        arrays += [self._pending_theta, self._pending_grad, self._pending_ZE, self._measured_theta]
         arrays += [
             *ws.A,
-            *ws.Z[1:],
+            *ws.Z[1:-1],
+            ws.ZE,
             *ws.dZ[1:],
             *ws._deriv[1:],
             *ws._l2_tmp[1:],

@@ -895,7 +895,7 @@ def test_workspace_batches_of_epochs_measure_each_as_alone(acts, n_out, l2, l1):
         ws.backward()
         for _ in range(5):
             ws.step(0.7)
-            ZL.append(ws.Z[ws.L].copy())
+            ZL.append(ws.ZE.copy())
             thetas.append(ws.theta.copy())
             grads.append(ws.grad.copy())
             alone.append([*ws.measure(), *ws.norms()])
