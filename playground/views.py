@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from playground import datasets, engine
+from playground.figures import SHADING_LEVELS
 from playground.trainer import Mark, Trainer
 
 
@@ -37,9 +38,6 @@ def metrics(epoch: int, row) -> list[tuple[str, str]]:
         ("Train accuracy", f"{row['train_acc']:.1%}"),
         ("Test accuracy", f"{row['test_acc']:.1%}"),
     ]
-
-
-SHADING_LEVELS = 256
 
 
 def shading(P: np.ndarray) -> str:
