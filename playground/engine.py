@@ -816,8 +816,13 @@ class Evaluator:
         with np.errstate(over="ignore"):  # beyond float32: inf, then measured in float64
             self._A0[:-1] = X
         self._Wb = [np.empty((K, r, c), dtype=dt) for r, c in self._shapes]
-        self._Z = [np.empty((K, n, m), dtype=dt) for n in sizes[1:]]
-        self._A = [np.ones((K, n + 1, m), dtype=dt) for n in sizes[1:-1]]  # with a ones row
+        # Layer after layer, each Zk is used once to form Ak, and each Ak once to form Z(k+1):
+        # the layers share one Z buffer, and hidden layers of one size one A buffer (with its
+        # row of ones), so the batch's working set stays small.
+        zs = np.empty(K * max(sizes[1:]) * m, dtype=dt)
+        self._Z = [zs[: K * n * m].reshape(K, n, m) for n in sizes[1:]]
+        shared = {n: np.ones((K, n + 1, m), dtype=dt) for n in set(sizes[1:-1])}
+        self._A = [shared[n] for n in sizes[1:-1]]
         self._loss = np.empty((K, sizes[-1], m), dtype=dt)
         self._tmp = np.empty((K, sizes[-1], m), dtype=dt)
         self._w = np.empty((K, sizes[-1], m), dtype=dt)
@@ -837,7 +842,7 @@ class Evaluator:
     @property
     def nbytes(self) -> int:
         arrays = [self._A0, self._loss, self._tmp, self._w, self._predicted]
-        arrays += [*self._Wb, *self._Z, *self._A]
+        arrays += [*self._Wb, self._Z[0].base, *{id(A): A for A in self._A}.values()]
         return int(sum(a.nbytes for a in arrays))
 
     def evaluate(self, thetas: Array) -> Array:
