@@ -383,27 +383,26 @@ class Trainer:
         self._n_pending = 0
         ws = self.ws
         thetas, epochs = self._pending_theta[:n], self._pending_epochs[:n]
-        train = ws.measure_batch(self._pending_ZE[:n], thetas)
-        norms = ws.norms_batch(thetas, self._pending_grad[:n])
-        finite = np.isfinite(train).all(axis=1) & np.isfinite(norms).all(axis=1)
+        rows = np.empty((n, len(self.columns)))  # the history's columns (``history_columns``)
+        rows[:, 0] = epochs
+        rows[:, 1:4:2] = ws.measure_batch(self._pending_ZE[:n], thetas)  # train cost, accuracy
+        rows[:, 2:5:2] = 0.0  # the test metrics, measured next for the finite epochs
+        rows[:, 5:] = ws.norms_batch(thetas, self._pending_grad[:n])
+        finite = np.isfinite(rows).all(axis=1)
         good = n if finite.all() else int(np.argmin(finite))
-        test = self._test.evaluate(thetas[:good]) if good else np.empty((0, 2))
-        finite = np.isfinite(test).all(axis=1)
-        if not finite.all():
-            good = int(np.argmin(finite))
+        if good:
+            test = rows[:good, 2:5:2] = self._test.evaluate(thetas[:good])
+            finite = np.isfinite(test).all(axis=1)
+            if not finite.all():
+                good = int(np.argmin(finite))
         if good < n and epochs[good] == 0:
             raise ValueError("the data give a non-finite cost at the initial parameters")
         if good:
-            rows = np.empty((good, len(self.columns)))
-            rows[:, 0] = epochs[:good]
-            rows[:, [1, 3]] = train[:good]
-            rows[:, [2, 4]] = test[:good]
-            rows[:, 5:] = norms[:good]
-            self._hist.extend(epochs[:good], rows)
+            self._hist.extend(epochs[:good], rows[:good])
             self._snaps.extend(epochs[:good], thetas[:good])
-            np.copyto(self._last, rows[-1])
+            np.copyto(self._last, rows[good - 1])
             np.copyto(self._measured_theta, thetas[good - 1])
-            self._measured_test = test[good - 1]
+            self._measured_test = rows[good - 1, 2:5:2].copy()
         if good == n:
             return
         # Back to the epoch before the first bad one, whose parameters were measured last.
