@@ -730,9 +730,8 @@ class Workspace:
 
         The new parameters go into the ``previous`` buffer, which then becomes ``theta``.
         """
-        scaled = self._scratch[: self.size]
-        np.multiply(self.grad, alpha, scaled)
-        np.subtract(self.theta, scaled, self.previous)
+        np.multiply(self.grad, alpha, self._scratch)
+        np.subtract(self.theta, self._scratch, self.previous)
         self._use(1 - self._parity)
 
     def revert(self) -> None:

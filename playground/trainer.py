@@ -286,25 +286,26 @@ class Trainer:
         ws, decay, ZE = self.ws, self.config.decay, self.ws.ZE
         full_batch = self.config.batch_size is None or self.config.batch_size >= self.m
         slots, numbers, cap = self._pending_slots, self._pending_epochs, len(self._pending_slots)
+        update, forward, backward, copy = ws.apply_update, ws.forward, ws.backward, np.copyto
         with np.errstate(all="ignore"):
             if not ws.grads_ready:  # a staged backward was left half done: finish it first
-                ws.backward()
+                backward()
             for _ in range(int(epochs)):
                 alpha = self.alpha / (1.0 + decay * self.epoch) if decay else self.alpha
                 if full_batch:
-                    ws.apply_update(alpha)
+                    update(alpha)
                 else:
-                    np.copyto(ws.previous, ws.theta)
+                    copy(ws.previous, ws.theta)
                     self._minibatch_epoch(alpha)
-                ws.forward()
-                ws.backward()
+                forward()
+                backward()
                 self.epoch += 1
                 # _keep(), inlined: this loop is the trainer's hot path
                 j = self._n_pending
                 theta, grad, z = slots[j]
-                np.copyto(theta, ws.theta)
-                np.copyto(grad, ws.grad)
-                np.copyto(z, ZE)
+                copy(theta, ws.theta)
+                copy(grad, ws.grad)
+                copy(z, ZE)
                 numbers[j] = self.epoch
                 self._n_pending = j + 1
                 if watch is not None and self._reached(watch, j):
