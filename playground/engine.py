@@ -261,13 +261,13 @@ def _softplus(Z: Array) -> Array:
 def _softplus_into(t: Array, u: Array, w: Array, s: Array) -> None:
     """``u = softplus(t) = max(t, 0) + log1p(exp(-|t|))`` in place, given ``u = exp(-|t|)``,
     for arrays of one shape; ``t``, ``w`` and ``s`` are overwritten. ``log1p(u)`` is computed as
-    ``log(w) - ((w - 1) - u) / w`` with ``w = 1 + u``: within an ulp of ``np.log1p`` (and ``u``
-    itself where ``w`` rounds to 1), and about twice as fast, since ``log`` is vectorised here
-    and ``log1p`` is not (and has no float32 loop of its own)."""
+    ``log(w) - ((w - 1) - u)`` with ``w = 1 + u``: ``(w - 1) - u`` is exactly the rounding error
+    of ``w``, so this is within an ulp of ``np.log1p`` (and ``u`` itself where ``w`` rounds to
+    1), and about twice as fast, since ``log`` is vectorised here and ``log1p`` is not (and has
+    no float32 loop of its own)."""
     np.add(u, 1.0, out=w)
     np.subtract(w, 1.0, out=s)
     np.subtract(s, u, out=s)
-    np.divide(s, w, out=s)
     np.log(w, out=w)
     np.subtract(w, s, out=u)
     np.maximum(t, 0.0, out=t)
