@@ -424,7 +424,10 @@ class Workspace:
     Stages, in the order of one epoch (``step``): ``apply_update(alpha)``,
     ``forward_layer(1..L)``, ``measure()``, ``backward_layer(L..1)``, ``finish_gradients()``.
     Each stage runs a list of in-place NumPy operations built once (``_f_ops``, ``_df_ops``);
-    ``forward`` and ``backward`` run the same operations in one loop.
+    ``forward`` and ``backward`` run the same operations in one loop (``forward`` with a
+    shortcut for tanh layers that leaves their ``Zk`` unformed: see ``__init__``). The output
+    layer keeps ``ZL`` and ``exp(-ZL)`` side by side in ``ZE``, for ``measure_batch``; the
+    trainer measures many epochs at once with ``measure_batch`` and ``norms_batch``.
 
     The stages let ``exp`` overflow to ``inf`` where that gives the right limit, and leave the
     warning to the caller: run them under ``np.errstate(over="ignore", invalid="ignore")``
