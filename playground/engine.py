@@ -761,10 +761,6 @@ class Workspace:
         sums = np.add.reduceat(sq, self._segment_starts, axis=1)
         return np.sqrt(sums, out=sums)
 
-    def weight_sq(self) -> float:
-        """``sum_k ||Wk||^2``, the L2 penalty's sum."""
-        return float(sum(np.vdot(W, W) for W in self.W[1:]))
-
     def step(self, alpha: float) -> None:
         """One epoch after the first forward/backward: update, forward, backward."""
         self.apply_update(alpha)

@@ -283,10 +283,10 @@ class Trainer:
             watch = (name, float(goal))
         if self.diverged:
             return 0
-        ws, decay, ZE = self.ws, self.config.decay, self.ws.ZE
+        ws, decay = self.ws, self.config.decay
         full_batch = self.config.batch_size is None or self.config.batch_size >= self.m
-        slots, numbers, cap = self._pending_slots, self._pending_epochs, len(self._pending_slots)
-        update, forward, backward, copy = ws.apply_update, ws.forward, ws.backward, np.copyto
+        cap = len(self._pending_slots)
+        update, forward, backward = ws.apply_update, ws.forward, ws.backward
         with np.errstate(all="ignore"):
             if not ws.grads_ready:  # a staged backward was left half done: finish it first
                 backward()
@@ -295,19 +295,12 @@ class Trainer:
                 if full_batch:
                     update(alpha)
                 else:
-                    copy(ws.previous, ws.theta)
+                    np.copyto(ws.previous, ws.theta)
                     self._minibatch_epoch(alpha)
                 forward()
                 backward()
                 self.epoch += 1
-                # _keep(), inlined: this loop is the trainer's hot path
-                j = self._n_pending
-                theta, grad, z = slots[j]
-                copy(theta, ws.theta)
-                copy(grad, ws.grad)
-                copy(z, ZE)
-                numbers[j] = self.epoch
-                self._n_pending = j + 1
+                j = self._keep()
                 if watch is not None and self._reached(watch, j):
                     break
                 if j + 1 == cap:
@@ -350,15 +343,18 @@ class Trainer:
             for name, P in params.items():
                 P -= alpha * grads[f"d{name}"]
 
-    def _keep(self) -> None:
-        """Keep the current epoch's parameters, gradients and ``ZE`` for ``_flush``."""
+    def _keep(self) -> int:
+        """Keep the current epoch's parameters, gradients and ``ZE`` for ``_flush``; returns
+        its place among the pending epochs."""
         j = self._n_pending
         theta, grad, z = self._pending_slots[j]
-        np.copyto(theta, self.ws.theta)
-        np.copyto(grad, self.ws.grad)
-        np.copyto(z, self.ws.ZE)
+        ws = self.ws
+        np.copyto(theta, ws.theta)
+        np.copyto(grad, ws.grad)
+        np.copyto(z, ws.ZE)
         self._pending_epochs[j] = self.epoch
         self._n_pending = j + 1
+        return j
 
     def _measure_now(self) -> bool:
         """Gradients, training cost, accuracy and norms at the current parameters into
