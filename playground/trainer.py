@@ -301,13 +301,11 @@ class Trainer:
                 backward()
                 self.epoch += 1
                 j = self._keep()
-                if watch is not None and self._reached(watch, j):
+                if watch is not None and not full_batch and self._reached(watch, j):
+                    break  # (mini-batch: each epoch checked, as its shuffles cannot be undone)
+                if j + 1 == cap and (self._flush(watch) or self.diverged):
                     break
-                if j + 1 == cap:
-                    self._flush()
-                    if self.diverged:
-                        break
-            self._flush()
+            self._flush(watch)
         return self.epoch - start
 
     def _reached(self, watch: tuple[str, float], j: int) -> bool:
@@ -366,17 +364,18 @@ class Trainer:
         row[0] = self.epoch
         return bool(np.isfinite(row[[1, 3]]).all() and np.isfinite(row[5:]).all())
 
-    def _flush(self) -> None:
+    def _flush(self, watch: tuple[str, float] | None = None) -> bool:
         """Measure the epochs still pending and record them in the history and snapshots.
 
         Training cost and accuracy, norms and the test set's cost and accuracy are each
         measured for all pending epochs at once. When an epoch's numbers are not all finite
         (the cost or a parameter overflowed, or its test outputs beyond float64), training goes
-        back to the epoch before it and stops.
+        back to the epoch before it and stops. With ``watch`` (``step``'s ``until``), training
+        goes back to the first epoch that meets it, if any, and True is returned.
         """
         n = self._n_pending
         if n == 0:
-            return
+            return False
         self._n_pending = 0
         ws = self.ws
         thetas, epochs = self._pending_theta[:n], self._pending_epochs[:n]
@@ -394,6 +393,12 @@ class Trainer:
                 good = int(np.argmin(finite))
         if good < n and epochs[good] == 0:
             raise ValueError("the data give a non-finite cost at the initial parameters")
+        reached = False
+        if watch is not None and good:
+            name, goal = watch
+            met = rows[:good, 3] >= goal if name == "train_acc" else rows[:good, 1] <= goal
+            if met.any():
+                reached, good = True, int(np.argmax(met)) + 1
         if good:
             self._hist.extend(epochs[:good], rows[:good])
             self._snaps.extend(epochs[:good], thetas[:good])
@@ -401,7 +406,13 @@ class Trainer:
             np.copyto(self._measured_theta, thetas[good - 1])
             self._measured_test = rows[good - 1, 2:5:2].copy()
         if good == n:
-            return
+            return reached
+        if reached:  # back to the epoch that met the goal: the ones after it are dropped
+            self.epoch = int(epochs[good - 1])
+            np.copyto(ws.theta, thetas[good - 1])
+            ws.forward()
+            ws.backward()
+            return True
         # Back to the epoch before the first bad one, whose parameters were measured last.
         self.epoch = int(epochs[good]) - 1
         self._hist.truncate(self.epoch)
@@ -411,6 +422,7 @@ class Trainer:
         self._measure_now()
         self._row[[2, 4]] = self._measured_test
         self._diverge()
+        return False
 
     # -- editing a parameter -------------------------------------------------------------------
 

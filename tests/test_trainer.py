@@ -641,12 +641,13 @@ def test_l1_is_applied_and_pulls_weights_towards_zero():
         Trainer(SMALL.replace(l1=-1.0))
 
 
+@pytest.mark.parametrize("batch_size", [None, 64])  # checked per batch of epochs; per epoch
 @pytest.mark.parametrize(("until", "column", "met"), [
     (("train_acc", 0.9), "train_acc", lambda v: v >= 0.9),
     (("train_cost", 0.5), "train_cost", lambda v: v <= 0.5),
 ])  # fmt: skip
-def test_step_until_stops_at_the_first_epoch_that_reaches_the_goal(until, column, met):
-    config = CIRCLE_CONFIG.replace(seed=1)
+def test_step_until_stops_at_the_first_epoch_that_reaches_the_goal(until, column, met, batch_size):
+    config = CIRCLE_CONFIG.replace(seed=1, batch_size=batch_size)
     full = stepped(config, 400)
     values = full.history[column].to_numpy()
     first = int(np.argmax([met(v) for v in values]))
@@ -655,7 +656,16 @@ def test_step_until_stops_at_the_first_epoch_that_reaches_the_goal(until, column
     done = t.step(400, until=until) + t.step(0)
     assert done == t.epoch == first
     pd.testing.assert_frame_equal(t.history, full.history.iloc[: first + 1], check_exact=True)
+    # it stands at that epoch as a run that never went past it: parameters, gradients, and
+    # the training from there
+    there = stepped(config, first)
+    assert_params_equal(t.params, there.params)
+    for name, G in there.grads.items():
+        np.testing.assert_array_equal(t.grads[name], G)
+    assert t.last == there.last
     assert t.step(1, until=until) == 1  # already there: one more epoch, then it stops again
+    t.step(400 - t.epoch)
+    pd.testing.assert_frame_equal(t.history, full.history, check_exact=True)
 
 
 def test_step_until_refuses_what_it_cannot_watch():
