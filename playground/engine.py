@@ -356,16 +356,21 @@ def accuracy(AL: Array, Y: Array) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
+def _tanh_of_half_ops(Z2: Array, A: Array) -> list:
+    """``A = tanh(Z2 / 2) = 1 - 2 / (1 + exp(Z2))`` (``_tanh`` from its ``2 Z``): the Workspace
+    and the Evaluator form ``2 Z`` directly, with doubled weights (doubling is exact)."""
+    return [
+        (np.exp, (Z2, A)),
+        (np.add, (A, 1.0, A)),
+        (np.divide, (2.0, A, A)),
+        (np.subtract, (1.0, A, A)),
+    ]
+
+
 def _f_ops(name: str, Z: Array, A: Array) -> list:
     """``A = f(Z)`` as ``(function, args)`` pairs: the operations of ``_tanh``, ``_sigmoid``, ..."""
     if name == "tanh":
-        return [
-            (np.multiply, (Z, 2.0, A)),
-            (np.exp, (A, A)),
-            (np.add, (A, 1.0, A)),
-            (np.divide, (2.0, A, A)),
-            (np.subtract, (1.0, A, A)),
-        ]
+        return [(np.multiply, (Z, 2.0, A)), *_tanh_of_half_ops(A, A)]
     if name == "sigmoid":
         return [
             (np.negative, (Z, A)),
@@ -476,15 +481,18 @@ class Workspace:
         self.dB = [None] + [dWb[:, -1:] for dWb in self.dWb[1:]]
         # The norms' segments (``norms_batch``): the order that puts each of dW1, dB1, ...,
         # dWL, dBL, W1, B1, ..., BL side by side in [grad | theta], and where each starts.
-        order = []
-        self._weight_mask = np.zeros(size, dtype=dt)  # 1 where theta holds a weight, 0 a bias
-        for offset in (0, size):
-            for k, (r, c) in enumerate(shapes):
-                cells = starts[k] + np.arange(r * c).reshape(r, c)
-                self._weight_mask[cells[:, :-1]] = 1.0
-                order += [offset + cells[:, :-1].ravel(), offset + cells[:, -1]]
+        cells = [starts[k] + np.arange(r * c).reshape(r, c) for k, (r, c) in enumerate(shapes)]
+        order = [
+            offset + part
+            for offset in (0, size)
+            for c in cells
+            for part in (c[:, :-1].ravel(), c[:, -1])
+        ]
         self._segment_starts = np.cumsum([0] + [len(o) for o in order[:-1]])
         self._segment_order = np.concatenate(order)
+        self._weight_mask = np.zeros(size, dtype=dt)  # 1 where theta holds a weight, 0 a bias
+        for c in cells:
+            self._weight_mask[c[:, :-1]] = 1.0
 
         # Activations with a row of ones below (the ones row also gives [dWk | dBk]).
         self.A = [np.ones((sizes[0] + 1, m), dtype=dt)]
@@ -556,7 +564,7 @@ class Workspace:
                     a = self.act[k]
                     fwd_all += [
                         (np.matmul, (doubled[k], self.A[k - 1], a)),
-                        *_f_ops("tanh", a, a)[1:],
+                        *_tanh_of_half_ops(a, a),
                     ]
                 else:
                     fwd_all += fwd[k]
@@ -877,10 +885,10 @@ class Evaluator:
             np.matmul(Wb, A, out=Z)
             if k < self.L:
                 A = self._A[k - 1][:K]
-                ops = _f_ops(name, Z, A[:, :r])
-                if name == "tanh":  # from exp(2z)
-                    ops = [(np.exp, (Z, A[:, :r])), *ops[2:]]
-                _run(ops)
+                if name == "tanh":  # Z holds 2z
+                    _run(_tanh_of_half_ops(Z, A[:, :r]))
+                else:
+                    _run(_f_ops(name, Z, A[:, :r]))
         # loss = softplus(t), t = -(2y - 1) z; right answers as in ``Workspace.measure_batch``
         predicted = self._predicted[:K]
         np.greater(Z, 0.0, out=predicted)

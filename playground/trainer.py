@@ -310,10 +310,9 @@ class Trainer:
 
     def _reached(self, watch: tuple[str, float], j: int) -> bool:
         """Whether pending epoch ``j`` meets ``step``'s ``until``."""
-        name, goal = watch
-        theta, _, z = self._pending_slots[j]
-        J, accuracy = self.ws.measure_batch(z[None], theta[None])[0].tolist()
-        return accuracy >= goal if name == "train_acc" else J <= goal
+        theta, grad, z = self._pending_slots[j]
+        row = self._train_rows(z[None], theta[None], grad[None], self._pending_epochs[j : j + 1])
+        return bool(_meets(watch, row)[0])
 
     @property
     def step_alpha(self) -> float:
@@ -359,10 +358,24 @@ class Trainer:
         ``_row`` (the test metrics are left as they are); False if any is not finite."""
         ws, row = self.ws, self._row
         ws.backward()
-        row[[1, 3]] = ws.measure_batch(ws.ZE[None], ws.theta[None])[0]
-        row[5:] = ws.norms_batch(ws.theta[None], ws.grad[None])[0]
-        row[0] = self.epoch
-        return bool(np.isfinite(row[[1, 3]]).all() and np.isfinite(row[5:]).all())
+        epoch = np.array([self.epoch])
+        new = self._train_rows(ws.ZE[None], ws.theta[None], ws.grad[None], epoch)[0]
+        kept = row[[2, 4]]
+        row[:] = new
+        row[[2, 4]] = kept
+        return bool(np.isfinite(new).all())
+
+    def _train_rows(self, ZE, thetas, grads, epochs) -> np.ndarray:
+        """History rows of epochs from their ``ZE``, parameters and gradients: the epoch, the
+        training cost and accuracy and the norms, and 0 for the test metrics (``_flush``
+        measures those)."""
+        ws = self.ws
+        rows = np.empty((len(epochs), len(self.columns)))  # (``history_columns``)
+        rows[:, 0] = epochs
+        rows[:, 1:4:2] = ws.measure_batch(ZE, thetas)  # train cost, accuracy
+        rows[:, 2:5:2] = 0.0
+        rows[:, 5:] = ws.norms_batch(thetas, grads)
+        return rows
 
     def _flush(self, watch: tuple[str, float] | None = None) -> bool:
         """Measure the epochs still pending and record them in the history and snapshots.
@@ -379,11 +392,7 @@ class Trainer:
         self._n_pending = 0
         ws = self.ws
         thetas, epochs = self._pending_theta[:n], self._pending_epochs[:n]
-        rows = np.empty((n, len(self.columns)))  # the history's columns (``history_columns``)
-        rows[:, 0] = epochs
-        rows[:, 1:4:2] = ws.measure_batch(self._pending_ZE[:n], thetas)  # train cost, accuracy
-        rows[:, 2:5:2] = 0.0  # the test metrics, measured next for the finite epochs
-        rows[:, 5:] = ws.norms_batch(thetas, self._pending_grad[:n])
+        rows = self._train_rows(self._pending_ZE[:n], thetas, self._pending_grad[:n], epochs)
         finite = np.isfinite(rows).all(axis=1)
         good = n if finite.all() else int(np.argmin(finite))
         if good:
@@ -395,8 +404,7 @@ class Trainer:
             raise ValueError("the data give a non-finite cost at the initial parameters")
         reached = False
         if watch is not None and good:
-            name, goal = watch
-            met = rows[:good, 3] >= goal if name == "train_acc" else rows[:good, 1] <= goal
+            met = _meets(watch, rows[:good])
             if met.any():
                 reached, good = True, int(np.argmax(met)) + 1
         if good:
@@ -572,6 +580,12 @@ class Trainer:
             ws._neg_sign,
         ]
         return int(sum(a.nbytes for a in arrays)) + self._test.nbytes
+
+
+def _meets(watch: tuple[str, float], rows: np.ndarray) -> np.ndarray:
+    """Which history rows meet ``step``'s ``until`` (``watch``)."""
+    name, goal = watch
+    return rows[:, 3] >= goal if name == "train_acc" else rows[:, 1] <= goal
 
 
 def _validate(config: Config) -> None:
