@@ -167,6 +167,10 @@ def bench(name: str, repeats: int, seconds: float) -> dict:
         for key, run in runners.items():
             rates[key].append(_rate(run, batch[key]))
     out = {key: statistics.median(v) for key, v in rates.items()}
+    # The ratio of each repeat's pair (trainer and naive run back to back): its spread shows
+    # how much this machine's speed moved during the run.
+    pairs = [t / n for t, n in zip(rates["trainer"], rates["naive"], strict=True)]
+    out["pair_range"] = (min(pairs), max(pairs))
     xs = np.linspace(-6, 6, 100)
     grid = np.stack(np.meshgrid(xs, xs)).reshape(2, -1)
     params = trainer.params
@@ -187,10 +191,12 @@ def main(argv=None) -> None:
     targets = {"S": 1.5, "M": 1.2, "L": 1.3}
     print(
         f"epochs/s, median of {repeats} interleaved runs; trainer records history and "
-        "evaluates a test set of m observations every epoch"
+        "evaluates a test set of m observations every epoch; ratio = trainer/naive of the "
+        "medians, each run = the lowest and highest trainer/naive of one run's pair"
     )
     header = f"{'size':<4}{'net':<14}{'m':>7}{'trainer':>10}{'naive':>10}{'ratio':>7}"
-    header += f"{'target':>8}{'engine':>9}{'engine/naive':>13}{'torch':>9}{'torch/naive':>12}"
+    header += f"{'each run':>11}{'target':>8}{'engine':>9}{'engine/naive':>13}"
+    header += f"{'torch':>9}{'torch/naive':>12}"
     header += f"{'grid 100x100':>14}"
     print(header)
     peak = None
@@ -200,6 +206,7 @@ def main(argv=None) -> None:
         results[name] = r
         sizes, m = SIZES[name]
         ratio = r["trainer"] / r["naive"]
+        spread = "{:.2f}-{:.2f}".format(*r["pair_range"])
         torch_cols = (
             f"{r['torch']:>9.1f}{r['torch'] / r['naive']:>12.2f}"
             if "torch" in r
@@ -207,7 +214,7 @@ def main(argv=None) -> None:
         )
         print(
             f"{name:<4}{'-'.join(map(str, sizes)):<14}{m:>7}{r['trainer']:>10.1f}"
-            f"{r['naive']:>10.1f}{ratio:>7.2f}{targets[name]:>8.1f}{r['engine']:>9.1f}"
+            f"{r['naive']:>10.1f}{ratio:>7.2f}{spread:>11}{targets[name]:>8.1f}{r['engine']:>9.1f}"
             f"{r['engine'] / r['naive']:>13.2f}{torch_cols}"
             f"{r['grid_ms']:>11.2f} ms"
         )
