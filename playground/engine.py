@@ -548,14 +548,14 @@ class Workspace:
             fwd = [None]
             for k in range(1, L + 1):
                 name = "sigmoid" if k == L else self.activations[k - 1]
-                matmul = (np.dot, (Wb[k], self.A[k - 1], self.Z[k]))
+                product = (np.dot, (Wb[k], self.A[k - 1], self.Z[k]))
                 if k < L:
-                    fwd.append([matmul, *_f_ops(name, self.Z[k], self.act[k])])
+                    fwd.append([product, *_f_ops(name, self.Z[k], self.act[k])])
                 else:  # the sigmoid of ``_sigmoid``, keeping exp(-ZL) in ZE[1]
                     E, A = self.ZE[1], self.act[L]
                     fwd.append(
                         [
-                            matmul,
+                            product,
                             (np.negative, (self.Z[L], E)),
                             (np.exp, (E, E)),
                             (np.add, (E, 1.0, A)),
