@@ -13,6 +13,9 @@ median epochs per second over interleaved repeats of
 
 and the time to evaluate the network on a 100x100 grid. For L it also prints the GFLOP/s the
 trainer reaches beside this machine's float64 matrix-multiply peak, measured in the same run.
+"ratio" is trainer/naive of the two medians; "each run" the lowest and highest trainer/naive
+of the single repeats (trainer and naive run back to back), which shows how much the
+machine's speed moved during the run.
 """
 
 from __future__ import annotations
@@ -191,8 +194,9 @@ def main(argv=None) -> None:
     targets = {"S": 1.5, "M": 1.2, "L": 1.3}
     print(
         f"epochs/s, median of {repeats} interleaved runs; trainer records history and "
-        "evaluates a test set of m observations every epoch; ratio = trainer/naive of the "
-        "medians, each run = the lowest and highest trainer/naive of one run's pair"
+        "evaluates a test set of m observations every epoch; ratio: trainer/naive of the "
+        "medians; each run: the lowest and highest trainer/naive of one repeat (trainer and "
+        "naive back to back)"
     )
     header = f"{'size':<4}{'net':<14}{'m':>7}{'trainer':>10}{'naive':>10}{'ratio':>7}"
     header += f"{'each run':>11}{'target':>8}{'engine':>9}{'engine/naive':>13}"
