@@ -6,6 +6,8 @@ Wiring only: widgets, session state and layout. The arithmetic lives in ``playgr
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import plotly.io as pio
@@ -65,7 +67,7 @@ frame_clock = st.components.v2.component("backprop_playground.frame_clock", js=P
 
 
 def init_state() -> None:
-    """Every session key, set once per session; widget defaults come from the URL."""
+    """Every session key, set once per session; the settings' first values come from the URL."""
     s = st.session_state
     if "trainer" in s:
         return
@@ -74,16 +76,41 @@ def init_state() -> None:
     if preset is not None:
         query = {**presets.preset_query(preset.slug), **query}
     config, epoch, problems = state.config_from_query(query)
-    s.hidden, hide_problems = state.hidden_from_query(query)
+    hidden, hide_problems = state.hidden_from_query(query)
     s.problems = problems + hide_problems
     s.preset = preset.slug if preset else None
+    s.ui = {  # the settings (see ``bound``); those of the network and data: show_config
+        "hidden": hidden,
+        "preset_choice": s.preset,
+        "present": query.get("present") == "1",
+        "mode": "Train",
+        "step_size": 1,
+        "speed": live.DEFAULT_SPEED,
+        "view": "Network",
+        "kind": "W",
+        "stop_kind": "never",
+        "stop_value": live.STOP_RULES["never"][1],
+        "show_test": True,
+        "discretize": False,
+        "point_error": False,
+        "log_cost": False,
+        "draw_class": 1,
+        "eq_heatmap": "W1",
+        "replay_epoch": None,
+        "cmp_epochs": 100,
+        "sw_alphas": [0.01, 0.1, 0.3, 1.0, 3.0],
+        "sw_units": [1, 2, 4, 8],
+        "sw_epochs": 500,
+    }
     show_config(config)
     s.playing = False
-    s.speed = live.DEFAULT_SPEED
     s.pacer = live.Pacer()
     s.slow_throttle = live.Throttle()
     s.notice = ""
-    s.csv = None  # (file id, CSVData) of an accepted upload
+    s.csv = None  # (file id, CSVData) of the upload the page trains on
+    s.csv_file = None  # (file id, file name, CSVData) of the last accepted upload
+    s.csv_error = ""
+    s.picks = {}  # chart key -> (network_no, selection): the point, unit or edge clicked
     s.drawn = [list(p) for p in START_POINTS]  # (x1, x2, label) of the points drawn
     s.trainer_csv = None
     s.trainer = Trainer(config)
@@ -92,23 +119,48 @@ def init_state() -> None:
 
 
 def show_config(config: state.Config) -> None:
-    """Set every settings widget to ``config`` (before the widgets are drawn)."""
-    s = st.session_state
-    s.dataset = config.dataset
-    s.n_samples = config.n_samples
-    s.noise = config.noise
-    s.train_ratio = config.train_ratio
-    s.features = list(config.features)
-    s.seed = config.seed
-    s.n_layers = len(config.hidden)
+    """Set every setting of the data and the network to ``config``."""
+    ui = st.session_state.ui
+    ui["dataset"] = config.dataset
+    ui["n_samples"] = config.n_samples
+    ui["noise"] = config.noise
+    ui["train_ratio"] = config.train_ratio
+    ui["features"] = list(config.features)
+    ui["seed"] = config.seed
+    ui["n_layers"] = len(config.hidden)
+    for k in range(1, state.MAX_LAYERS + 1):  # the layers beyond the network's keep theirs
+        ui.setdefault(f"units_{k}", 4)
+        ui.setdefault(f"act_{k}", "tanh")
     for k, (n, f) in enumerate(zip(config.hidden, config.activations, strict=True), start=1):
-        s[f"units_{k}"], s[f"act_{k}"] = n, f
-    s.init = config.init
-    s.alpha = _alpha_label(config.alpha)
-    s.batch = "full" if config.batch_size is None else config.batch_size
-    s.l2 = config.l2
-    s.l1 = config.l1
-    s.decay = config.decay
+        ui[f"units_{k}"], ui[f"act_{k}"] = n, f
+    ui["init"] = config.init
+    ui["alpha"] = _alpha_label(config.alpha)
+    ui["batch"] = "full" if config.batch_size is None else config.batch_size
+    ui["l2"] = config.l2
+    ui["l1"] = config.l1
+    ui["decay"] = config.decay
+
+
+def bound(name: str, then: Callable[[], None] | None = None) -> dict:
+    """The keyword arguments that make a widget the view of the setting ``ui[name]``.
+
+    Streamlit forgets a keyed widget's value in any run that does not draw it: another view,
+    tab or mode, a control a classroom link hides, a rerun of the Train tab's fragment alone.
+    So every setting lives in ``st.session_state.ui``, a dict the app owns: the widget (keyed
+    ``name``) is set to ``ui[name]`` just before it is drawn, and its on_change writes a
+    visitor's choice back to ``ui`` (then calls ``then``). Code reads ``ui``, never the
+    widget's key.
+    """
+    s = st.session_state
+    s[name] = s.ui[name]
+    return {"key": name, "on_change": _keep_setting, "args": (name, then)}
+
+
+def _keep_setting(name: str, then: Callable[[], None] | None) -> None:
+    s = st.session_state
+    s.ui[name] = s[name]
+    if then is not None:
+        then()
 
 
 def _alpha_label(alpha: float) -> str:
@@ -116,44 +168,49 @@ def _alpha_label(alpha: float) -> str:
 
 
 def widget_config() -> state.Config:
-    """The config the widgets show now."""
-    s = st.session_state
-    n = s.n_layers
-    alpha = state.parse_alpha(s.alpha)
-    if alpha is None:
-        st.sidebar.error(
-            f"α = {s.alpha!r} is not a learning rate between {state.ALPHA_RANGE[0]:g} and "
-            f"{state.ALPHA_RANGE[1]:g}; keeping {s.trainer.alpha:g}."
-        )
-        alpha = s.trainer.alpha
-    config = s.trainer.config  # for the data widgets hidden while a CSV is chosen
-    features = tuple(s.get("features", config.features))
+    """The config the settings show now."""
+    ui = st.session_state.ui
+    n = ui["n_layers"]
+    features = tuple(ui["features"])
     if not features:
         st.sidebar.warning("Pick at least one input feature; using X₁ and X₂.")
         features = ("x1", "x2")
     return state.DEFAULT.replace(
-        dataset=s.dataset if s.dataset not in OWN_DATA else state.DEFAULT.dataset,
-        n_samples=int(s.get("n_samples", config.n_samples)),
-        noise=float(s.get("noise", config.noise)),
-        train_ratio=float(s.train_ratio),
+        dataset=ui["dataset"] if ui["dataset"] not in OWN_DATA else state.DEFAULT.dataset,
+        n_samples=int(ui["n_samples"]),
+        noise=float(ui["noise"]),
+        train_ratio=float(ui["train_ratio"]),
         features=features,
-        hidden=tuple(int(s.get(f"units_{k}", 4)) for k in range(1, n + 1)),
-        activations=tuple(s.get(f"act_{k}", "tanh") for k in range(1, n + 1)),
-        alpha=alpha,
-        seed=int(s.seed),
-        init=s.init,
-        batch_size=None if s.batch == "full" else int(s.batch),
-        l2=float(s.l2),
-        l1=float(s.l1),
-        decay=float(s.decay),
+        hidden=tuple(int(ui[f"units_{k}"]) for k in range(1, n + 1)),
+        activations=tuple(ui[f"act_{k}"] for k in range(1, n + 1)),
+        alpha=state.parse_alpha(ui["alpha"]),  # (checked by on_alpha)
+        seed=int(ui["seed"]),
+        init=ui["init"],
+        batch_size=None if ui["batch"] == "full" else int(ui["batch"]),
+        l2=float(ui["l2"]),
+        l1=float(ui["l1"]),
+        decay=float(ui["decay"]),
     )
+
+
+def on_alpha() -> None:
+    """A learning rate typed in: kept when it is one, else the last one stays, with a word."""
+    s = st.session_state
+    typed = s.ui["alpha"]
+    s.alpha_error = ""
+    if state.parse_alpha(typed) is None:
+        s.ui["alpha"] = _alpha_label(s.trainer.alpha)
+        s.alpha_error = (
+            f"α = {str(typed)[:40]!r} is not a learning rate between {state.ALPHA_RANGE[0]:g} "
+            f"and {state.ALPHA_RANGE[1]:g}; α stays {s.trainer.alpha:g}."
+        )
 
 
 def sync_trainer(config: state.Config) -> None:
     """Keep training when only alpha changed; otherwise start a new network and say so."""
     s = st.session_state
     t = s.trainer
-    drawing = s.get("dataset") == DRAW
+    drawing = s.ui["dataset"] == DRAW
     if drawing:
         data_key = ("drawn", tuple(map(tuple, s.drawn)))
     else:
@@ -177,8 +234,8 @@ def sync_trainer(config: state.Config) -> None:
 
 
 def stop_rule() -> live.StopRule:
-    s = st.session_state
-    return live.StopRule(s.get("stop_kind", "never"), float(s.get("stop_value") or 0.0))
+    ui = st.session_state.ui
+    return live.StopRule(ui["stop_kind"], float(ui["stop_value"] or 0.0))
 
 
 # -- callbacks -------------------------------------------------------------------------------
@@ -188,13 +245,13 @@ def on_added() -> None:
     """A click on the decision boundary while drawing: a point of the chosen class there."""
     s = st.session_state
     added = _component_value("live_boundary", "added")
-    if not added or s.get("dataset") != DRAW or len(s.drawn) >= MAX_DRAWN:
+    if not added or s.ui["dataset"] != DRAW or len(s.drawn) >= MAX_DRAWN:
         return
     try:
         x, y = float(added["x"]), float(added["y"])
     except (KeyError, TypeError, ValueError):
         return
-    s.drawn.append([x, y, float(s.get("draw_class", 1))])
+    s.drawn.append([x, y, float(s.ui["draw_class"])])
     s.full_rerun = True  # the data changed: the whole page, with a new network
 
 
@@ -218,13 +275,13 @@ def on_clear_points() -> None:
 def on_step() -> None:
     s = st.session_state
     s.playing = False
-    s.trainer.step(s.step_size)
+    s.trainer.step(s.ui["step_size"])
 
 
 def on_stop_kind() -> None:
     """A new kind of stop starts from its own default value."""
-    s = st.session_state
-    s.stop_value = live.STOP_RULES[s.stop_kind][1]
+    ui = st.session_state.ui
+    ui["stop_value"] = live.STOP_RULES[ui["stop_kind"]][1]
 
 
 def set_playing(playing: bool) -> None:
@@ -252,7 +309,7 @@ def on_paused() -> None:
     if mark is not None and not t.diverged and mark.epoch <= t.epoch:
         t.rewind(mark)
     if isinstance(shown, dict) and shown.get("step") is True:
-        t.step(s.step_size)
+        t.step(s.ui["step_size"])
 
 
 def on_reset() -> None:
@@ -271,7 +328,7 @@ def on_reset() -> None:
 def on_preset() -> None:
     """Open a workshop preset: its settings, a fresh network, its explanation on the page."""
     s = st.session_state
-    preset = presets.find(s.preset_choice)
+    preset = presets.find(s.ui["preset_choice"])
     s.preset = preset.slug if preset else None
     if preset is not None:
         show_config(preset.config)
@@ -300,132 +357,74 @@ def preset_box() -> None:
             )
 
 
-# The session keys of each control a classroom link can hide (see state.CONTROLS).
-CONTROL_KEYS = {
-    "preset": ("preset_choice",),
-    "dataset": ("dataset",),
-    "points": ("n_samples",),
-    "noise": ("noise",),
-    "features": ("features",),
-    "split": ("train_ratio",),
-    "seed": ("seed",),
-    "layers": ("n_layers", *(f"units_{k}" for k in range(1, state.MAX_LAYERS + 1))),
-    "activations": tuple(f"act_{k}" for k in range(1, state.MAX_LAYERS + 1)),
-    "init": ("init",),
-    "alpha": ("alpha",),
-    "batch": ("batch",),
-    "l2": ("l2",),
-    "l1": ("l1",),
-    "decay": ("decay",),
-}
-
-
-def keep_hidden_values() -> None:
-    """A widget not drawn in a run loses its value; a hidden control's must stay (the lesson's)."""
-    s = st.session_state
-    for name in s.hidden:
-        for key in CONTROL_KEYS[name]:
-            if key in s:
-                s[key] = s[key]
-
-
 def sidebar() -> None:
     s = st.session_state
-    sb = st.sidebar
-    keep_hidden_values()
-    shown = [name for name in state.CONTROLS if name not in s.hidden]
-    if s.hidden:
+    ui, sb = s.ui, st.sidebar
+    hidden = ui["hidden"]
+    shown = [name for name in state.CONTROLS if name not in hidden]
+    if hidden:
         t = s.trainer
-        values = state.lesson_values(t.config.replace(alpha=t.alpha), s.hidden)
+        values = state.lesson_values(t.config.replace(alpha=t.alpha), hidden)
         sb.caption(
-            f"A classroom link: {len(s.hidden)} of the controls are set for this lesson and "
+            f"A classroom link: {len(hidden)} of the controls are set for this lesson and "
             f"hidden{': ' + values if values else ''}."
         )
     if "preset" in shown:
         sb.header("Workshop")
-        s.setdefault("preset_choice", s.get("preset"))
         sb.selectbox(
             "Preset",
             list(presets.PRESETS),
             format_func=lambda slug: presets.PRESETS[slug].title,
-            key="preset_choice",
             index=None,
             placeholder="Open a demonstration…",
-            on_change=on_preset,
+            **bound("preset_choice", on_preset),
         )
     data_controls = ("dataset", "points", "noise", "features", "split", "seed")
     if any(name in shown for name in data_controls):
         sb.header("Data")
     if "dataset" in shown:
-        sb.selectbox("Dataset", (*state.DATASETS, DRAW, UPLOAD), key="dataset")
-    if s.dataset == UPLOAD:
-        upload = sb.file_uploader(
-            "CSV file: numeric columns and a 0/1 label column",
-            type=["csv", "txt"],
-            help=f"Up to {datasets.MAX_ROWS:,} rows, {datasets.MAX_COLS} feature columns and "
-            f"{datasets.MAX_BYTES / 1e6:g} MB. The label is the column named "
-            f"{', '.join(datasets.LABEL_NAMES)} (or else the last column).",
-        )
-        s.csv = None
-        if upload is None:
-            sb.info("Until a file is uploaded, the circle data stands in.")
-        else:
-            try:
-                csv = read_csv(upload.getvalue())
-                s.csv = (upload.file_id, csv)
-                sb.success(
-                    f"{csv.X.shape[1]} rows; features {', '.join(csv.feature_names)}; "
-                    f"label '{csv.label_name}'."
-                )
-            except datasets.DatasetError as err:
-                sb.error(str(err))
+        sb.selectbox("Dataset", (*state.DATASETS, DRAW, UPLOAD), **bound("dataset"))
+    s.csv = None
+    if ui["dataset"] == UPLOAD:
+        csv_upload()
     else:
-        s.csv = None
-        # These widgets are not drawn while a CSV is chosen, and Streamlit then forgets their
-        # values: bring back the current run's.
-        config = s.trainer.config
-        s.setdefault("n_samples", config.n_samples)
-        s.setdefault("noise", config.noise)
-        s.setdefault("features", list(config.features))
-        if s.dataset == DRAW:
+        if ui["dataset"] == DRAW:
             draw_controls()
-        if "points" in shown and s.dataset != DRAW:
-            sb.slider("Points", *state.SAMPLES_RANGE, step=50, key="n_samples")
-        if "noise" in shown and s.dataset != DRAW:
-            sb.slider("Noise", *state.NOISE_RANGE, step=0.05, key="noise")
+        if "points" in shown and ui["dataset"] != DRAW:
+            sb.slider("Points", *state.SAMPLES_RANGE, step=50, **bound("n_samples"))
+        if "noise" in shown and ui["dataset"] != DRAW:
+            sb.slider("Noise", *state.NOISE_RANGE, step=0.05, **bound("noise"))
         if "features" in shown:
             sb.multiselect(
                 "Input features",
                 list(datasets.FEATURES),
                 format_func=datasets.FEATURE_LABELS.get,
-                key="features",
+                **bound("features"),
             )
     if "split" in shown:
-        sb.slider("Training share", *state.RATIO_RANGE, step=0.1, key="train_ratio")
+        sb.slider("Training share", *state.RATIO_RANGE, step=0.1, **bound("train_ratio"))
     if "seed" in shown:
-        sb.number_input("Seed", *state.SEED_RANGE, step=1, key="seed")
+        sb.number_input("Seed", *state.SEED_RANGE, step=1, **bound("seed"))
 
     if any(name in shown for name in ("layers", "activations", "init")):
         sb.header("Network")
     if "layers" in shown:
-        sb.slider("Hidden layers", 0, state.MAX_LAYERS, key="n_layers")
-    for k in range(1, s.n_layers + 1):
-        s.setdefault(f"units_{k}", 4)
-        s.setdefault(f"act_{k}", "tanh")
+        sb.slider("Hidden layers", 0, state.MAX_LAYERS, **bound("n_layers"))
+    for k in range(1, ui["n_layers"] + 1):
         both = "layers" in shown and "activations" in shown
         c1, c2 = sb.columns(2) if both else (sb, sb)
         if "layers" in shown:
-            c1.number_input(f"n{k} (units)", 1, state.MAX_UNITS, key=f"units_{k}")
+            c1.number_input(f"n{k} (units)", 1, state.MAX_UNITS, **bound(f"units_{k}"))
         if "activations" in shown:
             c2.selectbox(
                 f"f{k}",
                 state.ACTIVATION_NAMES,
                 format_func=state.ACTIVATION_LABELS.get,
-                key=f"act_{k}",
+                **bound(f"act_{k}"),
             )
     if "layers" in shown:
         sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
-        if s.n_layers == 0:
+        if ui["n_layers"] == 0:
             sb.caption(
                 "No hidden layer: the output unit sees the input features directly (logistic "
                 "regression), so its boundary is a straight line in those features."
@@ -435,73 +434,113 @@ def sidebar() -> None:
             "Initialisation",
             list(state.INIT_LABELS),
             format_func=state.INIT_LABELS.get,
-            key="init",
+            **bound("init"),
         )
 
     if any(name in shown for name in ("alpha", "batch", "l2", "l1", "decay")):
         sb.header("Training")
     if "alpha" in shown:
+        alphas = [_alpha_label(a) for a in state.ALPHAS]
         sb.selectbox(
             "Learning rate α",
-            [_alpha_label(a) for a in state.ALPHAS],
-            key="alpha",
+            alphas if ui["alpha"] in alphas else [*alphas, ui["alpha"]],
             accept_new_options=True,
             help="Pick one, or type any value and press Enter. Changing α keeps training.",
+            **bound("alpha", on_alpha),
         )
+        if s.get("alpha_error"):
+            sb.error(s.alpha_error)
     if "decay" in shown:
         sb.select_slider(
             "Learning-rate decay",
             state.DECAY_OPTIONS,
-            key="decay",
             help="The update from epoch t uses α / (1 + decay·t): big steps first, smaller later.",
+            **bound("decay"),
         )
     if "batch" in shown:
         sb.selectbox(
             "Batch size",
             ["full", *state.BATCH_SIZES[1:]],
             format_func=lambda b: "full batch (the notes)" if b == "full" else str(b),
-            key="batch",
+            **bound("batch"),
         )
     if "l2" in shown:
-        sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, key="l2")
+        sb.select_slider("L2 regularisation λ", state.L2_OPTIONS, **bound("l2"))
     if "l1" in shown:
         sb.select_slider(
             "L1 regularisation λ₁",
             state.L1_OPTIONS,
-            key="l1",
             help="Adds λ₁/m·Σ|W| to the cost and λ₁/m·sign(W) to each dW: pushes weights to 0.",
+            **bound("l1"),
         )
     sb.selectbox(
         "Stop Play",
         list(live.STOP_RULES),
-        key="stop_kind",
-        on_change=on_stop_kind,
         help="Play pauses by itself at exactly the epoch where this holds.",
+        **bound("stop_kind", on_stop_kind),
     )
-    kind, default, lo, hi, step = live.STOP_RULES[s.stop_kind]
+    kind, default, lo, hi, step = live.STOP_RULES[ui["stop_kind"]]
     if kind is not None:
-        s.setdefault("stop_value", default)
         sb.number_input(
-            f"Stop Play {s.stop_kind}", min_value=lo, max_value=hi, step=step, key="stop_value",
-            format="%d" if kind == "epoch" else "%g",
+            f"Stop Play {ui['stop_kind']}", min_value=lo, max_value=hi, step=step,
+            format="%d" if kind == "epoch" else "%g", **bound("stop_value"),
         )  # fmt: skip
 
     sb.header("View")
-    sb.toggle("Show test points", value=True, key="show_test")
-    sb.toggle("Discretize output", value=False, key="discretize")
-    sb.toggle("Size points by error |dZ|", value=False, key="point_error")
-    sb.toggle("Log-scale cost", value=False, key="log_cost")
+    sb.toggle("Show test points", **bound("show_test"))
+    sb.toggle("Discretize output", **bound("discretize"))
+    sb.toggle("Size points by error |dZ|", **bound("point_error"))
+    sb.toggle("Log-scale cost", **bound("log_cost"))
 
     with sb.expander("Classroom link"):
         st.multiselect(
             "Hide these controls",
             list(state.CONTROLS),
             format_func=state.CONTROLS.get,
-            key="hidden",
             help="For a lesson: the page's link then opens with these controls set to the "
             "values shown now, and hidden.",
+            **bound("hidden"),
         )
         st.caption("Copy the page's address to share the lesson.")
+
+
+def csv_upload() -> None:
+    """The CSV uploader and what became of the last file uploaded. The file stays in use when
+    the visitor looks at another dataset and comes back (the uploader itself then shows no
+    file: Streamlit forgets it), until another file replaces it or its × removes it."""
+    s, sb = st.session_state, st.sidebar
+    sb.file_uploader(
+        "CSV file: numeric columns and a 0/1 label column",
+        type=["csv", "txt"],
+        key="csv_upload",
+        on_change=on_csv_upload,
+        help=f"Up to {datasets.MAX_ROWS:,} rows, {datasets.MAX_COLS} feature columns and "
+        f"{datasets.MAX_BYTES / 1e6:g} MB. The label is the column named "
+        f"{', '.join(datasets.LABEL_NAMES)} (or else the last column).",
+    )
+    if s.csv_error:
+        sb.error(s.csv_error)
+    if s.csv_file is None:
+        sb.info("Until a file is uploaded, the circle data stands in.")
+        return
+    file_id, name, csv = s.csv_file
+    s.csv = (file_id, csv)
+    sb.success(
+        f"{name}: {csv.X.shape[1]} rows; features {', '.join(csv.feature_names)}; "
+        f"label '{csv.label_name}'."
+    )
+
+
+def on_csv_upload() -> None:
+    s = st.session_state
+    upload = s.csv_upload
+    s.csv_file, s.csv_error = None, ""
+    if upload is None:  # removed by the visitor
+        return
+    try:
+        s.csv_file = (upload.file_id, upload.name, read_csv(upload.getvalue()))
+    except datasets.DatasetError as err:
+        s.csv_error = f"{upload.name}: {err}"
 
 
 def draw_controls() -> None:
@@ -511,9 +550,8 @@ def draw_controls() -> None:
         "A click on the decision boundary adds",
         (0, 1),
         format_func=lambda c: f"class {c}",
-        key="draw_class",
-        default=1,
         required=True,
+        **bound("draw_class"),
     )
     c1, c2 = sb.columns(2)
     c1.button("Undo point", key="undo_point", on_click=on_undo_point, width="stretch")
@@ -539,7 +577,7 @@ def show(fig, key: str, select=False, live: bool = False, add: bool = False, pla
     else on a training point); ``player``: more data for that chart (a reel of frames while
     playing, the boundary's shading; see playground/web)."""
     if live:
-        result = live_chart(
+        live_chart(
             key="live_" + key,
             data={
                 "spec": fig if isinstance(fig, str) else live_spec(fig),
@@ -548,19 +586,35 @@ def show(fig, key: str, select=False, live: bool = False, add: bool = False, pla
                 "add": add,
                 **(player or {}),
             },  # fmt: skip
-            on_selection_change=note_selection,  # a click on a point reruns, as on_select does
+            # a click on a point reruns, as on_select does
+            on_selection_change=partial(keep_pick, "live_" + key),
             on_added_change=on_added,
         )
-        s = st.session_state
-        picked = result.selection and s.get("selection_network") == s.get("network_no", 0)
-        return {"selection": result.selection} if select and picked else None
+        return picked("live_" + key) if select else None
     presented(fig)
     if select:
-        return st.plotly_chart(
-            fig, config=PLOT_CONFIG, theme=None, key=key, on_select="rerun",
+        st.plotly_chart(
+            fig, config=PLOT_CONFIG, theme=None, key=key, on_select=partial(keep_pick, key),
             selection_mode="points",
         )  # fmt: skip
+        return picked(key)
     return st.plotly_chart(fig, config=PLOT_CONFIG, theme=None, key=key)
+
+
+def keep_pick(key: str) -> None:
+    """A click on a chart's point (or a double click that clears it): kept by the app, with the
+    run it belongs to, so that it outlives the runs in which its chart is not drawn."""
+    s = st.session_state
+    s.picks[key] = (s.get("network_no", 0), _component_value(key, "selection"))
+
+
+def picked(key: str) -> dict | None:
+    """``{"selection": ...}`` of the point last clicked on the chart ``key`` in this run."""
+    s = st.session_state
+    network_no, selection = s.picks.get(key, (None, None))
+    if selection and network_no == s.get("network_no", 0):
+        return {"selection": selection}
+    return None
 
 
 def live_spec(fig) -> str:
@@ -570,7 +624,7 @@ def live_spec(fig) -> str:
 
 def presented(fig):
     """``fig`` with the large type of presentation mode when it is on (changed in place)."""
-    if st.session_state.get("present") and fig.layout.meta != "present":  # for a big room
+    if st.session_state.ui["present"] and fig.layout.meta != "present":  # for a big room
         fig.update_layout(font_size=22, title_font_size=30, legend_font_size=20, meta="present")
         fig.update_xaxes(title_font_size=24, tickfont_size=20)
         fig.update_yaxes(title_font_size=24, tickfont_size=20)
@@ -578,12 +632,6 @@ def presented(fig):
         if fig.layout.height:
             fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig
-
-
-def note_selection() -> None:
-    """A point was clicked: remember in which run, so it is not looked up in another one."""
-    s = st.session_state
-    s.selection_network = s.get("network_no", 0)
 
 
 def point_contribution(t: Trainer, event) -> None:
@@ -693,6 +741,7 @@ def draw_views(
     """Metrics and charts of the network at ``frame`` (the current state, or a replayed one);
     while playing, ``reel``: the frames since the last rerun, which the page plays in turn."""
     s = st.session_state
+    ui = s.ui
     shared = None
     if reel:
         shared = live.reel_header(s.frame_no, [f.epoch for f in reel])
@@ -725,7 +774,7 @@ def draw_views(
             if image:
                 player = {
                     "frames": frames,
-                    "shading": figures.shading_colors(tpl, s.discretize),
+                    "shading": figures.shading_colors(tpl, ui["discretize"]),
                     **({"reel": shared} if reel else {}),
                 }
             fig = figures.decision_boundary(
@@ -736,15 +785,15 @@ def draw_views(
                 d.Y_train,
                 d.P_test,
                 d.Y_test,
-                show_test=s.show_test,
-                discretize=s.discretize,
-                point_size=views.point_error(frame) if s.point_error else None,
+                show_test=ui["show_test"],
+                discretize=ui["discretize"],
+                point_size=views.point_error(frame) if ui["point_error"] else None,
                 shading="image" if image else "trace",
                 template=tpl,
                 height=540,
             )
             interactive = not key and not s.playing
-            drawing = not key and s.get("dataset") == DRAW
+            drawing = not key and ui["dataset"] == DRAW
             event = show(
                 fig, key + "boundary", select=interactive, live=in_place, add=drawing,
                 player=player,
@@ -756,7 +805,7 @@ def draw_views(
     with right:
         show(
             figures.cost_curve(
-                frame.history, log_y=s.log_cost, title="Cost", template=tpl, height=540
+                frame.history, log_y=ui["log_cost"], title="Cost", template=tpl, height=540
             ),
             key + "cost",
             live=in_place,
@@ -764,15 +813,17 @@ def draw_views(
         )
 
     c1, c2 = st.columns([2, 3])
-    c1.segmented_control("View", VIEWS, key="view", required=True)
-    if s.view != "Gradients":
-        c2.segmented_control("Show", list(KINDS), format_func=KINDS.get, key="kind", required=True)
-    if s.view == "Network" and not key and views.animates_network(t):
+    c1.segmented_control("View", VIEWS, required=True, **bound("view"))
+    if ui["view"] != "Gradients":
+        c2.segmented_control(
+            "Show", list(KINDS), format_func=KINDS.get, required=True, **bound("kind")
+        )
+    if ui["view"] == "Network" and not key and views.animates_network(t):
         # the network drawn in place: its edges and maps one image per frame or Step
         if reel:
             frames = [f.network for f in reel]
         else:
-            frames = [views.network_inputs(t, frame.params, frame.grads, s.kind)]
+            frames = [views.network_inputs(t, frame.params, frame.grads, ui["kind"])]
         event = network_view(t, frames, shared, tpl, pick=not s.playing)
         if not s.playing:
             network_pick(t, frame, event, tpl)
@@ -780,7 +831,8 @@ def draw_views(
     # While playing, the other views redraw a few times a second (the boundary, the cost and the
     # metrics every frame): between redraws the same figures go out again, which the browser
     # does not draw again, so it keeps up with the frames that matter.
-    due = not live_now or s.slow_throttle.due(time.monotonic(), (s.view, s.kind, tpl, s.present))
+    showing = (ui["view"], ui["kind"], tpl, ui["present"])
+    due = not live_now or s.slow_throttle.due(time.monotonic(), showing)
     if due or "slow_figs" not in s:
         s.slow_figs = lower_figures(t, frame, tpl)
     for name, fig in s.slow_figs:  # full width each: narrow heatmap panels would crowd
@@ -861,15 +913,15 @@ def on_edit(name: str, index, value_key: str) -> None:
 
 def network_figure(t: Trainer, tpl: str, mats, biases, node_maps, every_width=False):
     """The network view's figure of ``mats``, ``biases`` and ``node_maps`` (of the chosen kind)."""
-    s = st.session_state
+    kind = st.session_state.ui["kind"]
     return figures.network_graph(
         t.layer_sizes,
         mats,
-        kind=s.kind,
+        kind=kind,
         biases=biases,
         node_maps=node_maps,
         activations=t.config.activations,
-        title=f"The network: {KINDS[s.kind]}",
+        title=f"The network: {KINDS[kind]}",
         template=tpl,
         every_width=every_width,
     )
@@ -881,11 +933,12 @@ def network_view(t: Trainer, frames: list[dict], shared: dict | None, tpl: str, 
     maps painted as one image, the values under the mouse in a readout, plain nodes' bias
     colours (see playground/web). With ``pick``, a click on a unit or edge is returned."""
     s = st.session_state
-    base_key = (s.kind, tpl, s.present, t.layer_sizes, t.config.activations, s.get("network_no"))
+    kind, present = s.ui["kind"], s.ui["present"]
+    base_key = (kind, tpl, present, t.layer_sizes, t.config.activations, s.get("network_no"))
     if s.get("network_base_key") != base_key:  # the figure every frame changes
         fig = network_figure(t, tpl, every_width=True, **frames[-1])
         s.network_base_key, s.network_base = base_key, live_spec(fig)
-    player = {"network": figures.network_reel(t.layer_sizes, frames, kind=s.kind, template=tpl)}
+    player = {"network": figures.network_reel(t.layer_sizes, frames, kind=kind, template=tpl)}
     if shared:
         player["reel"] = shared
     select = "units" if pick else False
@@ -894,16 +947,17 @@ def network_view(t: Trainer, frames: list[dict], shared: dict | None, tpl: str, 
 
 def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, object]]:
     """The chosen view below the boundary: ``[(chart key, figure), ...]``."""
-    s = st.session_state
+    ui = st.session_state.ui
+    kind = ui["kind"]
     params, grads = frame.params, frame.grads
-    if s.view == "Network":
-        mats = views.matrices(params, grads, t.step_alpha, s.kind)
-        biases = views.biases(params, grads, t.step_alpha, s.kind)
+    if ui["view"] == "Network":
+        mats = views.matrices(params, grads, t.step_alpha, kind)
+        biases = views.biases(params, grads, t.step_alpha, kind)
         return [("network", network_figure(t, tpl, mats, biases, views.node_maps(t, params)))]
-    if s.view == "Weights":
-        mats = views.matrices(params, grads, t.step_alpha, s.kind)
-        mats.update(views.biases(params, grads, t.step_alpha, s.kind))
-        fig = figures.matrix_heatmaps(mats, title=KINDS[s.kind], template=tpl, height=520)
+    if ui["view"] == "Weights":
+        mats = views.matrices(params, grads, t.step_alpha, kind)
+        mats.update(views.biases(params, grads, t.step_alpha, kind))
+        fig = figures.matrix_heatmaps(mats, title=KINDS[kind], template=tpl, height=520)
         return [("weights", fig)]
     return [
         ("grad_norms", figures.gradient_norms(frame.history, template=tpl)),
@@ -914,13 +968,14 @@ def lower_figures(t: Trainer, frame: views.Frame, tpl: str) -> list[tuple[str, o
 def live_view() -> None:
     """The part of the page that Play redraws: controls, metrics and charts."""
     s = st.session_state
-    t = s.trainer
+    ui, t = s.ui, s.trainer
     rule = stop_rule()
     reel = None
     if s.playing and not t.diverged:
-        n = rule.limit(t.epoch, s.pacer.plan(live.SPEEDS[s.speed], time.monotonic()))
+        n = rule.limit(t.epoch, s.pacer.plan(live.SPEEDS[ui["speed"]], time.monotonic()))
         reel, done, seconds = [], 0, 0.0
-        network_kind = s.kind if s.view == "Network" and views.animates_network(t) else None
+        animated = ui["view"] == "Network" and views.animates_network(t)
+        network_kind = ui["kind"] if animated else None
         for epochs in live.split_reel(n, s.pacer.frames):
             start = time.perf_counter()
             done += t.step(epochs, until=rule.until)
@@ -966,8 +1021,8 @@ def live_view() -> None:
     c[2].segmented_control(
         "Epochs per step",
         STEP_SIZES,
-        key="step_size",
         required=True,
+        **bound("step_size"),
         label_visibility="collapsed",
         format_func=lambda n: f"{n}×",
     )
@@ -977,8 +1032,8 @@ def live_view() -> None:
     c[4].selectbox(
         "Speed",
         list(live.SPEEDS),
-        key="speed",
         label_visibility="collapsed",
+        **bound("speed"),
         help="Epochs per second while playing.",
     )
     if t.diverged:
@@ -988,12 +1043,12 @@ def live_view() -> None:
     draw_views(t, views.current_frame(t), reel=reel if s.playing else None)
     if not s.playing:
         query = state.config_to_query(t.config.replace(alpha=t.alpha), t.epoch)
-        if s.present:
+        if ui["present"]:
             query["present"] = "1"
         if s.get("preset"):
             query["preset"] = s.preset
-        if s.hidden:
-            query["hide"] = ",".join(s.hidden)
+        if ui["hidden"]:
+            query["hide"] = ",".join(ui["hidden"])
         st.query_params.from_dict(query)
     if s.pop("full_rerun", False):
         st.rerun(scope="app")
@@ -1014,20 +1069,21 @@ def live_view() -> None:
 
 def replay_view() -> None:
     """A timeline over the trainer's snapshots: every view as it was at that epoch."""
-    t = st.session_state.trainer
+    s = st.session_state
+    t = s.trainer
     epochs = [int(e) for e in t.snapshot_epochs]
     if len(epochs) < 2:
         st.info("Train a few epochs in the Train tab first; then replay them here.")
         return
-    if st.session_state.get("replay_epoch") not in epochs:
-        st.session_state.replay_epoch = epochs[-1]
+    if s.ui["replay_epoch"] not in epochs:  # a run trained since, or a new one
+        s.ui["replay_epoch"] = epochs[-1]
     st.select_slider(
         "Epoch to replay",
         epochs,
-        key="replay_epoch",
         help=f"{len(epochs)} snapshots recorded (thinned evenly as training goes on).",
+        **bound("replay_epoch"),
     )
-    draw_views(t, views.replay_frame(t, st.session_state.replay_epoch), key="replay_")
+    draw_views(t, views.replay_frame(t, s.ui["replay_epoch"]), key="replay_")
 
 
 def on_stage() -> None:
@@ -1121,9 +1177,10 @@ def equations_view() -> None:
         )
     with right:
         st.subheader("A matrix up close")
-        pick = st.selectbox(
-            "Heatmap of", ["W1", *[f"dW{k}" for k in range(1, t.L + 1)]], key="eq_heatmap"
-        )
+        names = ["W1", *[f"dW{k}" for k in range(1, t.L + 1)]]
+        if s.ui["eq_heatmap"] not in names:  # a shallower network than when it was chosen
+            s.ui["eq_heatmap"] = "W1"
+        pick = st.selectbox("Heatmap of", names, **bound("eq_heatmap"))
         mats = {**params, **grads}
         show(
             figures.matrix_heatmaps({pick: mats[pick]}, template=template(), height=320), "eq_heat"
@@ -1223,25 +1280,31 @@ def compare_view() -> None:
         f"**Run A**: this page's settings ({', '.join(a_config.activations) or 'no hidden layer'}, "
         f"α = {a_config.alpha:g}, {a_config.init})"
     )
+    ui = s.ui
     first = a_config.activations[0] if a_config.activations else "tanh"
-    s.setdefault("cmp_act", "sigmoid" if first != "sigmoid" else "relu")
+    ui.setdefault("cmp_act", "sigmoid" if first != "sigmoid" else "relu")  # (the first visit)
+    ui.setdefault("cmp_alpha", _alpha_label(a_config.alpha))
+    ui.setdefault("cmp_init", a_config.init)
     c[1].selectbox(
         "Run B: every hidden activation",
         state.ACTIVATION_NAMES,
         format_func=state.ACTIVATION_LABELS.get,
-        key="cmp_act",
+        **bound("cmp_act"),
     )
-    s.setdefault("cmp_alpha", _alpha_label(a_config.alpha))
-    c[2].selectbox("Run B: α", [_alpha_label(a) for a in state.ALPHAS], key="cmp_alpha")
-    s.setdefault("cmp_init", a_config.init)
+    alphas = [_alpha_label(a) for a in state.ALPHAS]
+    if ui["cmp_alpha"] not in alphas:  # (a typed α of run A's, taken on the first visit)
+        alphas.append(ui["cmp_alpha"])
+    c[2].selectbox("Run B: α", alphas, **bound("cmp_alpha"))
     c[3].selectbox(
         "Run B: initialisation",
         list(state.INIT_LABELS),
         format_func=state.INIT_LABELS.get,
-        key="cmp_init",
+        **bound("cmp_init"),
     )
     b_config = a_config.replace(
-        activations=(s.cmp_act,) * len(a_config.hidden), alpha=float(s.cmp_alpha), init=s.cmp_init
+        activations=(ui["cmp_act"],) * len(a_config.hidden),
+        alpha=float(ui["cmp_alpha"]),
+        init=ui["cmp_init"],
     )
     pair = s.get("compare")
     if pair is None or pair[0].config != a_config or pair[1].config != b_config:
@@ -1249,7 +1312,7 @@ def compare_view() -> None:
         pair = (Trainer(a_config, data=data), Trainer(b_config, data=data))
         s.compare = pair
     b = st.columns([1, 1, 4])
-    epochs = b[0].selectbox("Epochs", (10, 100, 1000), index=1, key="cmp_epochs")
+    epochs = b[0].selectbox("Epochs", (10, 100, 1000), **bound("cmp_epochs"))
     if b[1].button(f"Train both {epochs}", key="cmp_train", type="primary"):
         for t in pair:
             t.step(epochs)
@@ -1296,18 +1359,13 @@ def sweep_view() -> None:
         f"cells and {sweep.MAX_EPOCHS:,} epochs."
     )
     c = st.columns(3)
-    alphas = c[0].multiselect(
-        "α values", list(state.ALPHAS), default=[0.01, 0.1, 0.3, 1.0, 3.0], key="sw_alphas"
-    )
+    alphas = c[0].multiselect("α values", list(state.ALPHAS), **bound("sw_alphas"))
     units = c[1].multiselect(
         "n1 values (units in layer 1)",
         [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
-        default=[1, 2, 4, 8],
-        key="sw_units",
+        **bound("sw_units"),
     )
-    epochs = c[2].select_slider(
-        "Epochs", (100, 200, 500, 1000, 2000, 5000), value=500, key="sw_epochs"
-    )
+    epochs = c[2].select_slider("Epochs", (100, 200, 500, 1000, 2000, 5000), **bound("sw_epochs"))
     cells = len(alphas) * len(units)
     go_col, stop_col = st.columns([1, 5])
     if go_col.button(
@@ -1388,23 +1446,19 @@ def present_style() -> None:
 
 def on_mode() -> None:
     s = st.session_state
-    if s.mode != "Train":
+    if s.ui["mode"] != "Train":
         s.playing = False
 
 
 def main() -> None:
     init_state()
     s = st.session_state
-    s.setdefault("step_size", 1)
-    s.setdefault("view", "Network")
-    s.setdefault("kind", "W")
-    s.setdefault("mode", "Train")
-    s.setdefault("present", st.query_params.get("present") == "1")
-    if s.present:
+    ui = s.ui
+    if ui["present"]:
         present_style()
     load_plotly()
     st.title("Backprop Playground")
-    if not s.present:  # a presenter's screen keeps its height for the charts
+    if not ui["present"]:  # a presenter's screen keeps its height for the charts
         st.caption(
             "A network with hidden layers f1, f2, … and a sigmoid output learns by the notes' "
             "backpropagation: dZ3 = A3 − Y, dW3 = 1/m·dZ3·A2ᵀ, dZ2 = W3ᵀ·dZ3 ∗ f2′(Z2), … "
@@ -1418,20 +1472,20 @@ def main() -> None:
     export_section()
     top = st.columns([4, 1.2])
     top[0].segmented_control(
-        "Mode", MODES, key="mode", required=True, on_change=on_mode, label_visibility="collapsed"
+        "Mode", MODES, required=True, label_visibility="collapsed", **bound("mode", on_mode)
     )
-    top[1].toggle("Presentation", key="present", help="Hide the controls, enlarge the type.")
-    if s.mode == "Train":
+    top[1].toggle("Presentation", help="Hide the controls, enlarge the type.", **bound("present"))
+    if ui["mode"] == "Train":
         st.fragment(live_view)()
-    elif s.mode == "Equations":
+    elif ui["mode"] == "Equations":
         equations_view()
-    elif s.mode == "Checks":
+    elif ui["mode"] == "Checks":
         checks_view()
-    elif s.mode == "Replay":
+    elif ui["mode"] == "Replay":
         replay_view()
-    elif s.mode == "Compare":
+    elif ui["mode"] == "Compare":
         compare_view()
-    elif s.mode == "Sweep":
+    elif ui["mode"] == "Sweep":
         sweep_view()
 
 
