@@ -5,6 +5,13 @@ Shapes follow the notes: ``X`` (= ``A0``) is ``(n0, m)``, ``Wk`` is ``(nk, nk-1)
 hidden, with activations ``f1, f2, ...``; layer ``L`` is the sigmoid output. The notes' network is
 ``L = 3``: ``X -> (W1, f1) -> (W2, f2) -> (W3, sigmoid)``.
 
+More than two classes: with ``output="softmax"`` the output layer's ``K = nL`` units are a
+softmax, ``AL = exp(ZL) / sum(exp(ZL), 0)``, with the categorical cross-entropy
+``J = -1/m sum(Y * log AL)`` and one-hot labels ``Y`` ``(K, m)``. Its ``dZL = AL - Y`` is the
+sigmoid's, so ``backward``, ``update`` and every equation after ``dZL`` are the notes' as they
+stand. Two classes stay the notes' single sigmoid unit (``output_layer``); ``output="sigmoid"``
+(the default) with ``nL > 1`` is ``nL`` independent sigmoid units, their costs summed.
+
 Two implementations of the same arithmetic live here:
 
 * the functions ``forward``, ``cost``, ``backward`` and ``update`` read like the notes, one line
@@ -30,6 +37,7 @@ LEAKY_SLOPE = 0.01
 
 INIT_METHODS = ("xavier", "he", "small", "zeros")
 MAX_HIDDEN_LAYERS = 6
+OUTPUTS = ("sigmoid", "softmax")  # the output layer: the notes' sigmoid, or a softmax over K units
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +192,23 @@ def _check_layers(
     return names, sizes
 
 
+def output_layer(classes: int) -> tuple[int, str]:
+    """``(nL, output)`` for ``classes`` classes: the notes' single sigmoid unit for two classes,
+    a softmax over ``K`` units for ``K >= 3``."""
+    K = int(classes)
+    if K < 2:
+        raise ValueError(f"at least 2 classes are needed, got {classes!r}")
+    return (1, "sigmoid") if K == 2 else (K, "softmax")
+
+
+def _check_output(output: str, nL: int) -> str:
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; choose from {OUTPUTS}")
+    if output == "softmax" and nL < 2:
+        raise ValueError(f"a softmax output needs at least 2 units, got {nL}")
+    return output
+
+
 def n_layers(params: Mapping[str, Array]) -> int:
     """L, the number of weight layers in ``params`` (hidden layers + the output layer)."""
     L = 0
@@ -230,8 +255,20 @@ def init_params(
 # ---------------------------------------------------------------------------------------------
 
 
-def forward(params: Mapping[str, Array], X: Array, activations: Sequence[str]) -> dict[str, Array]:
-    """Forward pass: ``Zk = Wk A(k-1) + Bk``, ``Ak = fk(Zk)``, ``AL = sigmoid(ZL)``.
+def _softmax(Z: Array) -> Array:
+    """``exp(Z) / sum(exp(Z), 0)`` column by column, from ``Z - max(Z, 0)`` (no overflow)."""
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))  # (K, m), the largest 1 in each column
+    return E / np.sum(E, axis=0, keepdims=True)
+
+
+_OUTPUT_F = {"sigmoid": _sigmoid, "softmax": _softmax}
+
+
+def forward(
+    params: Mapping[str, Array], X: Array, activations: Sequence[str], output: str = "sigmoid"
+) -> dict[str, Array]:
+    """Forward pass: ``Zk = Wk A(k-1) + Bk``, ``Ak = fk(Zk)``, ``AL = sigmoid(ZL)`` (or
+    ``softmax(ZL)`` with ``output="softmax"``).
 
     Returns the cache ``{"A0": X, "Z1": ..., "A1": ..., ..., "ZL": ..., "AL": ...}``.
     """
@@ -239,18 +276,22 @@ def forward(params: Mapping[str, Array], X: Array, activations: Sequence[str]) -
     L = n_layers(params)
     if L != len(names) + 1:
         raise ValueError(f"{L} weight layers need {L - 1} hidden activations, got {len(names)}")
+    out_f = _OUTPUT_F[_check_output(output, params[f"W{L}"].shape[0])]
     cache = {"A0": X}
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, L + 1):
-            f = _f(names[k - 1]) if k < L else _sigmoid
+            f = _f(names[k - 1]) if k < L else out_f
             cache[f"Z{k}"] = params[f"W{k}"] @ cache[f"A{k - 1}"] + params[f"B{k}"]  # (nk, m)
             cache[f"A{k}"] = f(cache[f"Z{k}"])  # (nk, m)
     return cache
 
 
-def predict_proba(params: Mapping[str, Array], X: Array, activations: Sequence[str]) -> Array:
-    """The network's output ``AL`` for inputs ``X`` (n0, m): probabilities of class 1."""
-    return forward(params, X, activations)[f"A{n_layers(params)}"]
+def predict_proba(
+    params: Mapping[str, Array], X: Array, activations: Sequence[str], output: str = "sigmoid"
+) -> Array:
+    """The network's output ``AL`` for inputs ``X`` (n0, m): probabilities of class 1 (``(1, m)``),
+    or with ``output="softmax"`` each class's probability (``(K, m)``, columns summing to 1)."""
+    return forward(params, X, activations, output)[f"A{n_layers(params)}"]
 
 
 def _softplus(Z: Array) -> Array:
@@ -275,25 +316,49 @@ def _softplus_into(t: Array, u: Array, w: Array, s: Array) -> None:
     np.add(u, t, out=u)
 
 
+def _softmax_losses(ZL: Array, Y: Array) -> Array:
+    """``-sum(Y * log softmax(ZL), 0)``, each column's loss ``(m,)``, from ``ZL`` (``(K, m)``).
+
+    With ``S = ZL - max(ZL, 0)`` (each column's largest entry 0, the rest negative),
+    ``log sum(exp(ZL)) = max + log sum(exp(S))`` and the loss of a one-hot column is
+    ``log sum(exp(S)) - S[label]``. ``sum(exp(S)) = 1 + r``, with ``r`` the sum of the other
+    entries' ``exp(S)`` (and one 1 for each further entry tied at the max), so the first term
+    is ``log1p(r)``: accurate where ``r`` is tiny (a sure, right answer), between 0 and
+    ``log K``. The loss is finite for any finite ``ZL`` whose columns spread over less than
+    float64's largest number (``S`` overflows to ``-inf`` beyond that: a loss above 1.8e308).
+    """
+    S = ZL - np.max(ZL, axis=0, keepdims=True)  # (K, m), <= 0
+    below = S < 0
+    r = np.sum(np.exp(S), axis=0, where=below) + (np.sum(~below, axis=0) - 1)
+    # -sum(Y log AL) = sum(Y (log sum exp S - S)); Y's zeros skip S (0 * -inf would be nan)
+    return np.log1p(r) * np.sum(Y, axis=0) - np.sum(Y * S, axis=0, where=Y != 0)
+
+
 def cost(
     cache: Mapping[str, Array],
     Y: Array,
     params: Mapping[str, Array] | None = None,
     l2: float = 0.0,
     l1: float = 0.0,
+    output: str = "sigmoid",
 ) -> float:
-    """The notes' cost ``-1/m sum(y log a + (1-y) log(1-a))``, summed over output units.
+    """The notes' cost ``-1/m sum(y log a + (1-y) log(1-a))``, summed over output units; with
+    ``output="softmax"`` the categorical cross-entropy ``-1/m sum(Y * log AL)``.
 
     Computed from ``ZL`` rather than ``AL``: with ``a = sigmoid(z)``, ``-log a = softplus(-z)``
     and ``-log(1-a) = softplus(z)``, so each loss is ``y softplus(-z) + (1-y) softplus(z)``
     (``= softplus(z) - y z``), finite and accurate even where ``AL`` rounds to exactly 0 or 1.
+    The softmax's loss is a log-sum-exp of ``ZL`` (``_softmax_losses``).
     With ``l2 > 0`` adds ``l2/(2m) sum ||Wk||^2``; with ``l1 > 0``, ``l1/m sum |Wk|``.
     """
     L = max(int(k[1:]) for k in cache if k.startswith("Z"))
     ZL = cache[f"Z{L}"]
     m = ZL.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):
-        J = float(np.sum(Y * _softplus(-ZL) + (1 - Y) * _softplus(ZL)) / m)
+        if _check_output(output, ZL.shape[0]) == "softmax":
+            J = float(np.sum(_softmax_losses(ZL, Y)) / m)
+        else:
+            J = float(np.sum(Y * _softplus(-ZL) + (1 - Y) * _softplus(ZL)) / m)
         if l2 and params is not None:
             J += l2 / (2 * m) * sum(float(np.sum(params[f"W{k}"] ** 2)) for k in range(1, L + 1))
         if l1 and params is not None:
@@ -311,9 +376,11 @@ def backward(
 ) -> dict[str, Array]:
     """The notes' "Complete Back Propagation", for any depth.
 
-    ``dZL = AL - Y``; for k = L..1: ``dWk = 1/m dZk A(k-1)^T`` (+ ``l2/m Wk`` + ``l1/m sign(Wk)``,
-    with sign(0) = 0: the L1 penalty's subgradient),
-    ``dBk = 1/m sum(dZk, 1)`` and ``dZ(k-1) = Wk^T dZk * f(k-1)'(Z(k-1))``.
+    ``dZL = AL - Y`` (the sigmoid's with the notes' cost, and the softmax's with the categorical
+    cross-entropy and one-hot ``Y``: the same line for both); for k = L..1:
+    ``dWk = 1/m dZk A(k-1)^T`` (+ ``l2/m Wk`` + ``l1/m sign(Wk)``, with sign(0) = 0: the L1
+    penalty's subgradient), ``dBk = 1/m sum(dZk, 1)`` and
+    ``dZ(k-1) = Wk^T dZk * f(k-1)'(Z(k-1))``.
     Returns ``{"dZk", "dWk", "dBk"}`` for every layer k.
     """
     names = _check_activations(activations)
@@ -347,8 +414,12 @@ def update(
         return {name: P - alpha * grads[f"d{name}"] for name, P in params.items()}
 
 
-def accuracy(AL: Array, Y: Array) -> float:
-    """Share of outputs on the right side of 0.5."""
+def accuracy(AL: Array, Y: Array, output: str = "sigmoid") -> float:
+    """Share of outputs on the right side of 0.5; with ``output="softmax"``, share of columns
+    whose most probable class (``argmax(AL)``, the first of a tie) is the label
+    (``argmax(Y)``)."""
+    if _check_output(output, AL.shape[0]) == "softmax":
+        return float(np.mean(np.argmax(AL, axis=0) == np.argmax(Y, axis=0)))
     return float(np.mean((AL > 0.5) == (Y > 0.5)))
 
 
@@ -410,6 +481,55 @@ def _run(ops: list) -> None:
         fn(*args)
 
 
+def _max_rows_ops(Z: Array, out: Array) -> list:
+    """``out = max(Z, 0)`` (``(1, m)``) of ``Z`` ``(K, m)``, one row after another (for the few
+    rows of an output layer, cheaper than ``np.max``'s reduction)."""
+    maximum = functools.partial(np.maximum, out=out)
+    ops = [(maximum, (Z[0:1], Z[1:2]))]
+    return ops + [(maximum, (out, Z[i : i + 1])) for i in range(2, len(Z))]
+
+
+def _sum_rows_ops(E: Array, out: Array) -> list:
+    """``out = sum(E, 0)`` (``(1, m)``) row after row, as ``_max_rows_ops``."""
+    ops = [(np.add, (E[0:1], E[1:2], out))]
+    return ops + [(np.add, (out, E[i : i + 1], out)) for i in range(2, len(E))]
+
+
+def _log1p_into(u: Array, w: Array, s: Array) -> None:
+    """``u = log1p(u)`` in place for ``u >= 0`` (``w`` and ``s`` scratch of its shape), as
+    ``log(w) - ((w - 1) - u)`` with ``w = 1 + u`` (see ``_softplus_into``)."""
+    np.add(u, 1.0, out=w)
+    np.subtract(w, 1.0, out=s)
+    np.subtract(s, u, out=s)
+    np.log(w, out=w)
+    np.subtract(w, s, out=u)
+
+
+def _softmax_measures(S: Array, E: Array, labels: Array, label_at: Array) -> Array:
+    """``(K, 2)``: ``[J, accuracy]`` of ``K`` softmax outputs, from ``S = ZL - max(ZL, 0)`` and
+    ``E = exp(S)`` (each ``(K, nL, m)``), the labels ``(m,)`` and where each column's label sits
+    in a flattened ``(nL, m)`` array (``label_at``).
+
+    Each loss is ``log1p(r) - S[label]``, with ``r`` the sum of ``E`` but one of each column's
+    maxima (``_softmax_losses``); the prediction is the first class of largest ``ZL`` (that of
+    largest ``AL``, but where two ``AL`` round to one number). Each row of the result on its
+    own, as in ``Workspace.measure_batch``.
+    """
+    K, nL, m = S.shape
+    below = np.less(S, 0.0)
+    r = np.add.reduce(E, axis=1, where=below)  # (K, m)
+    ties = np.add.reduce(below, axis=1, dtype=E.dtype)  # entries below the max
+    np.subtract(nL - 1, ties, out=ties)  # the max's 1 in sum(exp(S)) left out; other maxima in
+    r += ties
+    _log1p_into(r, ties, np.empty_like(r))  # r = log sum exp(S), in [0, log nL]
+    r -= np.take(S.reshape(K, nL * m), label_at, axis=1)  # - S[label]
+    out = np.empty((K, 2))
+    out[:, 0] = np.add.reduce(r, axis=1)
+    out[:, 1] = np.count_nonzero(np.argmax(S, axis=1) == labels, axis=1)
+    out /= m
+    return out
+
+
 class Workspace:
     """Buffers and in-place steps for one network on fixed data.
 
@@ -432,8 +552,9 @@ class Workspace:
     Each stage runs a list of in-place NumPy operations built once (``_f_ops``, ``_df_ops``);
     ``forward`` and ``backward`` run the same operations in one loop (``forward`` with a
     shortcut for tanh layers that leaves their ``Zk`` unformed: see ``__init__``). The output
-    layer keeps ``ZL`` and ``exp(-ZL)`` side by side in ``ZE``, for ``measure_batch``; the
-    trainer measures many epochs at once with ``measure_batch`` and ``norms_batch``.
+    layer keeps ``ZL`` and ``exp(-ZL)`` side by side in ``ZE``, for ``measure_batch`` (a softmax
+    output keeps ``S = ZL - max(ZL, 0)`` and ``exp(S)``); the trainer measures many epochs at
+    once with ``measure_batch`` and ``norms_batch``.
 
     The stages let ``exp`` overflow to ``inf`` where that gives the right limit, and leave the
     warning to the caller: run them under ``np.errstate(over="ignore", invalid="ignore")``
@@ -449,10 +570,13 @@ class Workspace:
         l2: float = 0.0,
         dtype=np.float64,
         l1: float = 0.0,
+        output: str = "sigmoid",
     ) -> None:
         self.activations, self.sizes = _check_layers(layer_sizes, activations)
         sizes, L = self.sizes, len(self.sizes) - 1
         self.L = L
+        self.output = _check_output(output, sizes[-1])
+        softmax = self.output == "softmax"
         self.l1 = float(l1)
         m = X.shape[1]
         if m < 1 or Y.shape != (sizes[-1], m) or X.shape[0] != sizes[0]:
@@ -502,9 +626,11 @@ class Workspace:
         for k in range(1, L):
             self.Z.append(np.empty((sizes[k], m), dtype=dt))
         # The output layer's ZL and exp(-ZL) (which its sigmoid forms, and its cost reuses),
-        # side by side: the trainer keeps both for ``measure_batch`` in one copy.
+        # side by side: the trainer keeps both for ``measure_batch`` in one copy. A softmax
+        # keeps S = ZL - max(ZL, 0) and exp(S) there instead, and ZL on its own.
         self.ZE = np.empty((2, sizes[L], m), dtype=dt)
-        self.Z.append(self.ZE[0])
+        self.Z.append(np.empty((sizes[L], m), dtype=dt) if softmax else self.ZE[0])
+        self._colmax = np.empty((1, m), dtype=dt)  # (softmax) max(ZL, 0), then sum(exp(S), 0)
         for k in range(1, L + 1):
             self.A.append(np.ones((sizes[k] + (k < L), m), dtype=dt))
         self.dZ = [None] + [np.empty((sizes[k], m), dtype=dt) for k in range(1, L + 1)]
@@ -515,6 +641,11 @@ class Workspace:
         self.Y = np.ascontiguousarray(Y, dtype=dt)
         if not np.isin(self.Y, (0.0, 1.0)).all():
             raise ValueError("labels Y must be 0 or 1")
+        if softmax and not (self.Y.sum(axis=0) == 1.0).all():
+            raise ValueError("a softmax output needs one-hot labels: one 1 in each column of Y")
+        self.labels = np.argmax(self.Y, axis=0)  # (m,) (softmax: each column's class)
+        # (softmax) where each column's label sits in a flattened (nL, m) array
+        self._label_at = self.labels * m + np.arange(m)
         # t = -(2y - 1) z makes each loss softplus(t) (see ``measure_batch``).
         self._neg_sign = (1.0 - 2.0 * self.Y).ravel()
         self._sign = -self._neg_sign
@@ -552,6 +683,15 @@ class Workspace:
                 product = (np.dot, (Wb[k], self.A[k - 1], self.Z[k]))
                 if k < L:
                     fwd.append([product, *_f_ops(name, self.Z[k], self.act[k])])
+                elif softmax:  # ``_softmax``, keeping S = ZL - max(ZL, 0) and exp(S) in ZE
+                    S, E, A, c = self.ZE[0], self.ZE[1], self.act[L], self._colmax
+                    fwd.append([product, *_max_rows_ops(self.Z[L], c)])
+                    fwd[-1] += [
+                        (np.subtract, (self.Z[L], c, S)),
+                        (np.exp, (S, E)),
+                        *_sum_rows_ops(E, c),
+                        (np.divide, (E, c, A)),
+                    ]
                 else:  # the sigmoid of ``_sigmoid``, keeping exp(-ZL) in ZE[1]
                     E, A = self.ZE[1], self.act[L]
                     fwd.append(
@@ -685,7 +825,7 @@ class Workspace:
         """``(K, 2)``: ``[J, accuracy]`` of ``K`` forward passes on the training data, from
         their outputs' ``ZE`` (``(K, 2, nL, m)``: ``ZL`` and ``exp(-ZL)``, as ``self.ZE``) and
         their parameters ``thetas`` (``(K, size)``, laid out as ``theta``: the L2 and L1
-        penalties need the weights).
+        penalties need the weights). A softmax output is measured by ``_softmax_measures``.
 
         The labels are 0/1, so with ``t = -(2y - 1) z`` each loss (see ``cost``) is
         ``softplus(t) = max(t, 0) + log1p(exp(-|t|))`` (``_softplus_into``), where
@@ -694,6 +834,22 @@ class Workspace:
         class 1 where ``z > 0`` (``AL > 0.5``). Each row is summed on its own, so a result does
         not depend on ``K`` or on the other rows: the trainer measures many epochs in one call.
         """
+        if self.output == "softmax":
+            out = _softmax_measures(ZE[:, 0], ZE[:, 1], self.labels, self._label_at)
+        else:
+            out = self._sigmoid_measures(ZE)
+        if self.l2:  # + l2/(2m) sum ||Wk||^2
+            sq = np.multiply(thetas, thetas)
+            sq *= self._weight_mask
+            out[:, 0] += self.l2 / (2 * self.m) * sq.sum(axis=1)
+        if self.l1:  # + l1/m sum |Wk|
+            a = np.abs(thetas)
+            a *= self._weight_mask
+            out[:, 0] += self.l1 / self.m * a.sum(axis=1)
+        return out
+
+    def _sigmoid_measures(self, ZE: Array) -> Array:
+        """``(K, 2)``: ``[J, accuracy]`` without the penalties, for the sigmoid output."""
         K = ZE.shape[0]
         Z, E = ZE[:, 0].reshape(K, -1), ZE[:, 1].reshape(K, -1)
         t = np.multiply(Z, self._neg_sign)
@@ -710,14 +866,6 @@ class Workspace:
         out[:, 1] = predicted @ self._sign
         out[:, 1] += self._class0
         out /= self._divisor
-        if self.l2:  # + l2/(2m) sum ||Wk||^2
-            sq = np.multiply(thetas, thetas)
-            sq *= self._weight_mask
-            out[:, 0] += self.l2 / (2 * self.m) * sq.sum(axis=1)
-        if self.l1:  # + l1/m sum |Wk|
-            a = np.abs(thetas)
-            a *= self._weight_mask
-            out[:, 0] += self.l1 / self.m * a.sum(axis=1)
         return out
 
     def backward_layer(self, k: int) -> None:
@@ -797,7 +945,8 @@ class Evaluator:
     times faster than float64 for ``exp``, and 7 significant digits for a number the page shows
     with 4. Each vector's result is independent of the others in the batch and of the batch's
     size. A vector whose float32 result is not finite (parameters beyond float32's range) is
-    evaluated again in float64.
+    evaluated again in float64. A softmax output (``output="softmax"``, one-hot ``Y``) is
+    measured as ``Workspace.measure_batch`` measures it.
     """
 
     def __init__(
@@ -808,10 +957,12 @@ class Evaluator:
         Y: Array,
         capacity: int,
         dtype=np.float32,
+        output: str = "sigmoid",
     ) -> None:
         self.activations, self.sizes = _check_layers(layer_sizes, activations)
         sizes, L = self.sizes, len(self.sizes) - 1
         self.L = L
+        self.output = _check_output(output, sizes[-1])
         m = X.shape[1]
         if m < 1 or X.shape[0] != sizes[0] or Y.shape != (sizes[-1], m):
             raise ValueError("X must be (n0, m) and Y (nL, m), with m >= 1")
@@ -840,6 +991,9 @@ class Evaluator:
         self._neg_sign = 1.0 - 2.0 * Y  # t = -(2y - 1) z: the loss is softplus(t)
         self._sign = -self._neg_sign.ravel()  # for the right answers, as ``measure_batch``
         self._class0 = float(np.sum(1.0 - Y))
+        self._labels = np.argmax(Y, axis=0)  # (softmax) each column's class, and where it
+        self._label_at = self._labels * m + np.arange(m)  # sits in a flattened (nL, m) array
+        self._colmax = np.empty((K, 1, m), dtype=dt)  # (softmax) max(ZL, 0) of each vector
         self._fallback: Evaluator | None = None
 
     @staticmethod
@@ -867,7 +1021,7 @@ class Evaluator:
         if bad.any() and self.dtype != np.float64:
             if self._fallback is None:
                 self._fallback = Evaluator(
-                    self.sizes, self.activations, self._X, self._Y, 1, dtype=np.float64
+                    self.sizes, self.activations, self._X, self._Y, 1, np.float64, self.output
                 )
             for i in np.flatnonzero(bad):
                 out[i] = self._fallback.evaluate(thetas[i])[0]
@@ -892,6 +1046,12 @@ class Evaluator:
                     _run(_tanh_of_half_ops(Z, A[:, :r]))
                 else:
                     _run(_f_ops(name, Z, A[:, :r]))
+        if self.output == "softmax":  # S = ZL - max(ZL, 0) in Z, then exp(S)
+            colmax, E = self._colmax[:K], self._loss[:K]
+            _run(_max_rows_ops(Z.transpose(1, 0, 2), colmax.transpose(1, 0, 2)))
+            np.subtract(Z, colmax, out=Z)
+            np.exp(Z, out=E)
+            return _softmax_measures(Z, E, self._labels, self._label_at)
         # loss = softplus(t), t = -(2y - 1) z; right answers as in ``Workspace.measure_batch``
         predicted = self._predicted[:K]
         np.greater(Z, 0.0, out=predicted)

@@ -87,11 +87,11 @@ def make_problem(acts: tuple[str, ...], n_out: int, seed: int):
     raise AssertionError("no random problem away from the relu kinks")  # pragma: no cover
 
 
-def total_cost(params, X, Y, acts, l2, l1=0.0) -> float:
-    return cost(forward(params, X, acts), Y, params, l2, l1)
+def total_cost(params, X, Y, acts, l2, l1=0.0, output="sigmoid") -> float:
+    return cost(forward(params, X, acts, output), Y, params, l2, l1, output)
 
 
-def numeric_param_grads(params, X, Y, acts, l2, l1=0.0) -> dict[str, np.ndarray]:
+def numeric_param_grads(params, X, Y, acts, l2, l1=0.0, output="sigmoid") -> dict:
     """d cost / d P for every entry of every parameter, by central differences."""
     grads = {}
     for name, P in params.items():
@@ -99,39 +99,47 @@ def numeric_param_grads(params, X, Y, acts, l2, l1=0.0) -> dict[str, np.ndarray]
         for idx in np.ndindex(P.shape):
             old = P[idx]
             P[idx] = old + H
-            up = total_cost(params, X, Y, acts, l2, l1)
+            up = total_cost(params, X, Y, acts, l2, l1, output)
             P[idx] = old - H
-            down = total_cost(params, X, Y, acts, l2, l1)
+            down = total_cost(params, X, Y, acts, l2, l1, output)
             P[idx] = old
             G[idx] = (up - down) / (2 * H)
         grads[f"d{name}"] = G
     return grads
 
 
-def cost_from_Z(params, cache, k: int, Zk, Y, acts, l2) -> float:
+def output_of(Z, output):
+    """The output layer's activation, written out: the sigmoid, or the softmax."""
+    if output == "softmax":
+        E = np.exp(Z - Z.max(axis=0))
+        return E / E.sum(axis=0)
+    return 1.0 / (1.0 + np.exp(-Z))
+
+
+def cost_from_Z(params, cache, k: int, Zk, Y, acts, l2, output="sigmoid") -> float:
     """The cost when layer k's pre-activation is replaced by ``Zk`` (the forward pass resumed)."""
     L = engine.n_layers(params)
-    A = 1.0 / (1.0 + np.exp(-Zk)) if k == L else ACTIVATIONS[acts[k - 1]].f(Zk)
+    A = output_of(Zk, output) if k == L else ACTIVATIONS[acts[k - 1]].f(Zk)
     resumed = {f"Z{k}": Zk, f"A{k}": A}
     for j in range(k + 1, L + 1):
         Z = params[f"W{j}"] @ A + params[f"B{j}"]
-        A = 1.0 / (1.0 + np.exp(-Z)) if j == L else ACTIVATIONS[acts[j - 1]].f(Z)
+        A = output_of(Z, output) if j == L else ACTIVATIONS[acts[j - 1]].f(Z)
         resumed[f"Z{j}"], resumed[f"A{j}"] = Z, A
-    return cost(resumed, Y, params, l2)
+    return cost(resumed, Y, params, l2, output=output)
 
 
-def numeric_dZ(params, X, Y, acts, l2, k: int) -> np.ndarray:
+def numeric_dZ(params, X, Y, acts, l2, k: int, output="sigmoid") -> np.ndarray:
     """m * d cost / d Zk, which the notes call dZk, by central differences."""
-    cache = forward(params, X, acts)
+    cache = forward(params, X, acts, output)
     Zk = cache[f"Z{k}"].copy()
     m = X.shape[1]
     G = np.zeros_like(Zk)
     for idx in np.ndindex(Zk.shape):
         old = Zk[idx]
         Zk[idx] = old + H
-        up = cost_from_Z(params, cache, k, Zk, Y, acts, l2)
+        up = cost_from_Z(params, cache, k, Zk, Y, acts, l2, output)
         Zk[idx] = old - H
-        down = cost_from_Z(params, cache, k, Zk, Y, acts, l2)
+        down = cost_from_Z(params, cache, k, Zk, Y, acts, l2, output)
         Zk[idx] = old
         G[idx] = (up - down) / (2 * H)
     return m * G
@@ -924,3 +932,432 @@ def test_workspace_forward_keeps_the_tanh_layers_activations_to_the_bit():
         staged[f"Z{k}"], staged[f"A{k}"] = ws.Z[k], ws.act[k]
     for name, value in staged.items():
         assert fast[name].tobytes() == value.tobytes(), name
+
+
+# ---------------------------------------------------------------------------------------------
+# More than two classes: the softmax output (issue 16)
+# ---------------------------------------------------------------------------------------------
+
+
+def one_hot(labels, K: int) -> np.ndarray:
+    """``Y`` ``(K, m)``: a 1 in row ``labels[i]`` of column ``i``."""
+    return np.eye(K)[:, np.asarray(labels)]
+
+
+def make_softmax_problem(acts: tuple[str, ...], K: int, seed: int):
+    """``make_problem``'s parameters and data, with one-hot labels of ``K`` classes (each
+    class present)."""
+    params, X, _ = make_problem(acts, K, seed)
+    labels = np.random.default_rng(seed).integers(0, K, X.shape[1])
+    labels[:K] = np.arange(K)
+    return params, X, one_hot(labels, K)
+
+
+def test_output_layer_for_a_number_of_classes():
+    assert engine.output_layer(2) == (1, "sigmoid")  # the notes' single unit
+    assert engine.output_layer(3) == (3, "softmax")
+    assert engine.output_layer(np.int64(6)) == (6, "softmax")
+    for bad in (1, 0, -3):
+        with pytest.raises(ValueError, match="at least 2 classes"):
+            engine.output_layer(bad)
+    assert engine.OUTPUTS == ("sigmoid", "softmax")
+
+
+SOFTMAX_GRAD_CASES = [
+    pytest.param(act, depth, K, l2, id=f"{act}-depth{depth}-K{K}-l2={l2:g}")
+    for act in ACTS
+    for depth in (1, 2, 3, 4)
+    for K in (3, 5)
+    for l2 in (0.0, 0.7)
+] + [
+    pytest.param("tanh", 0, K, l2, id=f"depth0-K{K}-l2={l2:g}") for K in (3, 5) for l2 in (0.0, 0.7)
+]
+
+
+@pytest.mark.parametrize(("act", "depth", "K", "l2"), SOFTMAX_GRAD_CASES)
+def test_softmax_gradient_check(act, depth, K, l2):
+    # backward is the notes' (dZL = AL - Y) unchanged; the cost is the categorical
+    # cross-entropy of the softmax: central differences of that cost must agree
+    acts = (act,) * depth
+    params, X, Y = make_softmax_problem(acts, K, seed=10 * depth + K)
+    cache = forward(params, X, acts, "softmax")
+    bp = backward(params, cache, Y, acts, l2)
+    num = numeric_param_grads(params, X, Y, acts, l2, output="softmax")
+    names = sorted(num)
+    flat_num = np.concatenate([num[n].ravel() for n in names])
+    flat_bp = np.concatenate([bp[n].ravel() for n in names])
+    assert np.linalg.norm(flat_num) > 1e-3
+    assert relative_error(flat_num, flat_bp) < GRAD_RTOL
+    for n in names:
+        assert bp[n].shape == num[n].shape
+        np.testing.assert_allclose(bp[n], num[n], rtol=0, atol=1e-7 * (1 + np.abs(num[n]).max()))
+    for k in range(1, depth + 2):
+        assert np.any(bp[f"dW{k}"] != 0), f"layer {k} gets no gradient"
+    # and the sigmoid's cost would give other gradients: the check tells the two apart
+    sigmoid_num = numeric_param_grads(params, X, Y, acts, l2)
+    assert relative_error(sigmoid_num[f"dW{depth + 1}"], bp[f"dW{depth + 1}"]) > 1e-2
+
+
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("K", [3, 5])
+def test_softmax_dZ_is_m_times_the_cost_gradient_in_Z(act, K):
+    acts = (act, act, act)
+    params, X, Y = make_softmax_problem(acts, K, seed=5)
+    bp = backward(params, forward(params, X, acts, "softmax"), Y, acts, 0.4)
+    for k in range(1, 5):
+        num = numeric_dZ(params, X, Y, acts, 0.4, k, output="softmax")
+        assert relative_error(num, bp[f"dZ{k}"]) < GRAD_RTOL, f"dZ{k}"
+
+
+# n0 = n1 = 2, n2 = K = 3, m = 2, f1 = tanh, softmax output; labels 2 and 0. Hand-chosen values.
+SM_X = [[1.0, -2.0], [0.5, 1.2]]
+SM_LABELS = [2, 0]
+SM_PARAMS = {
+    "W1": [[0.1, -0.2], [0.4, 0.3]],
+    "B1": [[0.05], [-0.1]],
+    "W2": [[0.5, -0.6], [-0.3, 0.8], [0.7, -0.4]],
+    "B2": [[0.2], [0.1], [-0.15]],
+}
+# The numbers the hand calculation below gives (12 significant digits), to read along.
+SM_VALUES = {
+    "Z1": [[0.05, -0.39], [0.45, -0.54]],
+    "A1": [[0.0499583749579, -0.371360227877], [0.42189900525, -0.492987966675]],
+    "Z2": [
+        [-0.0281602156711, 0.310112666067],
+        [0.422531691713, -0.182982304977],
+        [-0.283788739629, -0.212756972843],
+    ],
+    "A2": [
+        [0.299058508325, 0.453813124228],
+        [0.469341731471, 0.277158770758],
+        [0.231599760203, 0.269028105014],
+    ],
+    "cost": 1.1264071775,
+    "dZ2": [
+        [0.299058508325, -0.546186875772],
+        [0.469341731471, 0.277158770758],
+        [-0.768400239797, 0.269028105014],
+    ],
+    "dW2": [
+        [0.108886279872, 0.197718022243],
+        [-0.0397390970313, 0.0306894353938],
+        [-0.0691471828403, -0.228407457637],
+    ],
+    "dB2": [[-0.123564183723], [0.373250251115], [-0.249686067391]],
+    "dZ1": [[-0.52783275124, -0.144763621445], [0.413794084017, 0.334447312943]],
+    "dW1": [[-0.119152754175, -0.218816360677], [-0.127550270934, 0.30411690877]],
+    "dB1": [[-0.336298186343], [0.37412069848]],
+}
+
+
+def softmax_by_hand():
+    """The forward pass with a softmax output, the categorical cross-entropy and the notes'
+    backward pass, with plain floats."""
+    X, P, m, K = SM_X, SM_PARAMS, 2, 3
+    Y = [[1.0 if SM_LABELS[c] == i else 0.0 for c in range(m)] for i in range(K)]
+
+    def linear(W, B, A):
+        return [
+            [B[i][0] + sum(W[i][j] * A[j][c] for j in range(len(A))) for c in range(m)]
+            for i in range(len(W))
+        ]
+
+    v = {"Z1": linear(P["W1"], P["B1"], X)}
+    v["A1"] = [[math.tanh(z) for z in row] for row in v["Z1"]]
+    v["Z2"] = linear(P["W2"], P["B2"], v["A1"])
+    e = [[math.exp(v["Z2"][i][c]) for c in range(m)] for i in range(K)]
+    totals = [sum(e[i][c] for i in range(K)) for c in range(m)]
+    v["A2"] = [[e[i][c] / totals[c] for c in range(m)] for i in range(K)]  # softmax
+    v["cost"] = -sum(Y[i][c] * math.log(v["A2"][i][c]) for i in range(K) for c in range(m)) / m
+    v["dZ2"] = [[v["A2"][i][c] - Y[i][c] for c in range(m)] for i in range(K)]  # AL - Y
+    v["dW2"] = [
+        [sum(v["dZ2"][i][c] * v["A1"][j][c] for c in range(m)) / m for j in range(2)]
+        for i in range(K)
+    ]
+    v["dB2"] = [[sum(v["dZ2"][i]) / m] for i in range(K)]
+    v["dZ1"] = [
+        [
+            sum(P["W2"][i][j] * v["dZ2"][i][c] for i in range(K)) * (1 - v["A1"][j][c] ** 2)
+            for c in range(m)
+        ]
+        for j in range(2)
+    ]
+    v["dW1"] = [
+        [sum(v["dZ1"][i][c] * X[j][c] for c in range(m)) / m for j in range(2)] for i in range(2)
+    ]
+    v["dB1"] = [[sum(v["dZ1"][i]) / m] for i in range(2)]
+    return v
+
+
+def test_softmax_worked_example_by_hand():
+    hand = softmax_by_hand()
+    for name, value in SM_VALUES.items():
+        np.testing.assert_allclose(hand[name], value, rtol=1e-10, atol=1e-12, err_msg=name)
+    params = {k: np.array(v) for k, v in SM_PARAMS.items()}
+    X, Y, acts = np.array(SM_X), one_hot(SM_LABELS, 3), ("tanh",)
+    cache = forward(params, X, acts, "softmax")
+    grads = backward(params, cache, Y, acts)
+    for name in ("Z1", "A1", "Z2", "A2"):
+        np.testing.assert_allclose(cache[name], hand[name], rtol=0, atol=1e-12, err_msg=name)
+    assert cost(cache, Y, output="softmax") == close(hand["cost"], 1e-13)
+    for name in ("dZ2", "dW2", "dB2", "dZ1", "dW1", "dB1"):
+        np.testing.assert_allclose(grads[name], hand[name], rtol=0, atol=1e-12, err_msg=name)
+    # label 2 has A2 = 0.2316 in column 0, label 0 has 0.4538 (the largest) in column 1
+    assert engine.accuracy(cache["A2"], Y, "softmax") == 0.5
+
+
+def test_softmax_of_two_units_is_the_sigmoid_of_their_difference():
+    # softmax([z, 0]) = [sigmoid(z), 1 - sigmoid(z)]: the log-sum-exp cost must equal the
+    # sigmoid's softplus cost, also where AL rounds to 0 or 1
+    z = np.array([-1e4, -40.0, -3.0, -1e-9, 0.0, 0.7, 35.0, 1e4])
+    y = np.array([1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    ZL = np.vstack([z, np.zeros_like(z)])
+    Y = np.vstack([y, 1.0 - y])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        soft = cost({"Z1": ZL}, Y, output="softmax")
+        A = forward({"W1": np.eye(2), "B1": np.zeros((2, 1))}, ZL, (), "softmax")["A1"]
+    sig = cost({"Z1": z[None]}, y[None])
+    assert soft == close(sig, 1e-14)
+    np.testing.assert_allclose(A[0], [sigmoid_exact(v) for v in z], rtol=1e-15, atol=1e-300)
+    np.testing.assert_allclose(A.sum(axis=0), 1.0, rtol=1e-15)
+
+
+def test_softmax_cost_is_finite_for_huge_logits_and_spreads():
+    # columns: a sure right answer, a sure wrong one, a tie, and spreads of 2e300
+    ZL = np.array(
+        [
+            [1e300, -1e300, 5.0, 0.0, 1e300],
+            [-1e300, 1e300, 5.0, 0.0, -1e300],
+            [0.0, 0.0, 5.0, 0.0, 1e300],
+        ]
+    )
+    labels = [0, 0, 1, 2, 2]
+    Y = one_hot(labels, 3)
+    # each loss: 0; 2e300; log 3 (three-way tie); log 3; log 2 (tied with class 0)
+    exact = [0.0, 2e300, math.log(3), math.log(3), math.log(2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache = forward({"W1": np.eye(3), "B1": np.zeros((3, 1))}, ZL, (), "softmax")
+        J = cost(cache, Y, output="softmax")
+        for i, loss in enumerate(exact):
+            one = cost({"Z1": ZL[:, i : i + 1]}, Y[:, i : i + 1], output="softmax")
+            assert one == close(loss, 1e-15) if loss else one == 0.0
+        acc = engine.accuracy(cache["A1"], Y, "softmax")
+    assert math.isfinite(J)
+    assert J == close(sum(exact) / 5, 1e-15)
+    np.testing.assert_array_equal(cache["A1"][:, 0], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(cache["A1"][:, 4], [0.5, 0.0, 0.5])
+    # argmax picks the first of a tie: column 2 predicts 0 (label 1), column 3 predicts 0
+    # (label 2), column 4 predicts 0 (label 2); column 0 is right and column 1 wrong
+    assert acc == 1 / 5
+
+
+@pytest.mark.parametrize("margin", [20.0, 40.0, 700.0])
+def test_softmax_cost_accurate_for_tiny_losses(margin):
+    ZL = np.array([[margin, 0.0], [0.0, 0.0], [0.0, margin]])  # both right by `margin`
+    Y = one_hot([0, 2], 3)
+    exact = math.log1p(2 * math.exp(-margin))  # each column's loss: log(1 + 2 e^-margin)
+    assert cost({"Z1": ZL}, Y, output="softmax") == close(exact, 1e-14)
+    ws = Workspace((3, 3, 3), ("linear",), ZL, Y, output="softmax")
+    ws.load({"W1": np.eye(3), "B1": np.zeros((3, 1)), "W2": np.eye(3), "B2": np.zeros((3, 1))})
+    ws.forward()
+    J, acc = ws.measure()
+    assert J == close(exact, 1e-12) and acc == 1.0
+    J32, acc32 = Evaluator((3, 3, 3), ("linear",), ZL, Y, 1, output="softmax").evaluate(ws.theta)[0]
+    if margin < 80:  # float32 holds e^-40; e^-700 underflows to 0, a loss of 0 then
+        assert J32 == close(exact, 1e-6)
+    assert acc32 == 1.0
+
+
+def test_softmax_cost_against_minus_log_AL():
+    params, X, Y = make_softmax_problem(("tanh", "relu"), 4, seed=8)
+    cache = forward(params, X, ("tanh", "relu"), "softmax")
+    AL = cache["A3"]
+    np.testing.assert_allclose(AL.sum(axis=0), 1.0, rtol=1e-15)
+    assert (AL > 0).all()
+    direct = -np.sum(Y * np.log(AL)) / X.shape[1]
+    assert cost(cache, Y, output="softmax") == close(direct, 1e-13)
+    # with the penalties as for the sigmoid
+    m = X.shape[1]
+    penalty = 0.3 / (2 * m) * sum(np.sum(params[f"W{k}"] ** 2) for k in range(1, 4))
+    penalty += 0.2 / m * sum(np.sum(np.abs(params[f"W{k}"])) for k in range(1, 4))
+    assert cost(cache, Y, params, 0.3, 0.2, "softmax") == close(direct + penalty, 1e-13)
+
+
+def test_softmax_accuracy_is_the_share_of_argmax_equal_to_the_label():
+    AL = np.array([[0.5, 0.1, 0.3, 0.4], [0.3, 0.2, 0.3, 0.4], [0.2, 0.7, 0.4, 0.2]])
+    # argmax: 0, 2, 2, 0 (the first of the tie 0.4 / 0.4)
+    assert engine.accuracy(AL, one_hot([0, 2, 2, 0], 3), "softmax") == 1.0
+    assert engine.accuracy(AL, one_hot([0, 2, 1, 1], 3), "softmax") == 0.5
+    assert engine.accuracy(AL, one_hot([1, 0, 0, 2], 3), "softmax") == 0.0
+
+
+def test_output_is_checked():
+    params = init_params((2, 3, 1))
+    X = np.ones((2, 4))
+    with pytest.raises(ValueError, match="unknown output"):
+        forward(params, X, ("tanh",), "softplus")
+    with pytest.raises(ValueError, match="at least 2 units"):
+        forward(params, X, ("tanh",), "softmax")  # one output unit
+    with pytest.raises(ValueError, match="at least 2 units"):
+        cost({"Z1": np.zeros((1, 4))}, np.zeros((1, 4)), output="softmax")
+    Y3 = one_hot([0, 1, 2, 0], 3)
+    with pytest.raises(ValueError, match="one-hot"):
+        Workspace((2, 3, 3), ("tanh",), X, Y3 * 0.0, output="softmax")  # no class
+    with pytest.raises(ValueError, match="one-hot"):
+        Workspace((2, 3, 3), ("tanh",), X, np.maximum(Y3, Y3[::-1]), output="softmax")  # two
+    with pytest.raises(ValueError, match="unknown output"):
+        Evaluator((2, 3, 3), ("tanh",), X, Y3, 2, output="Softmax")
+    Workspace((2, 3, 3), ("tanh",), X, Y3, output="softmax")  # one-hot: accepted
+
+
+SOFTMAX_WS_CASES = [
+    pytest.param(acts, K, l2, l1, id=f"{'-'.join(acts) or 'none'}-K{K}-l2={l2:g}-l1={l1:g}")
+    for acts in [(), ("tanh",), ("relu", "sigmoid"), ("leaky_relu", "linear", "tanh")]
+    for K in (3, 5)
+    for l2, l1 in ((0.0, 0.0), (0.4, 0.3))
+]
+
+
+def softmax_workspace_problem(acts, K, l2=0.0, l1=0.0, m=9, seed=0):
+    params, _, _ = make_softmax_problem(acts, K, seed)
+    rng = np.random.default_rng(seed + 100)
+    X = rng.standard_normal((3, m))
+    labels = rng.integers(0, K, m)
+    Y = one_hot(labels, K)
+    ws = Workspace((3, *HIDDEN_SIZES[: len(acts)], K), acts, X, Y, l2=l2, l1=l1, output="softmax")
+    ws.load(params)
+    return ws, params, X, Y
+
+
+@pytest.mark.parametrize(("acts", "K", "l2", "l1"), SOFTMAX_WS_CASES)
+def test_softmax_workspace_agrees_with_functional_api(acts, K, l2, l1):
+    ws, params, X, Y = softmax_workspace_problem(acts, K, l2, l1)
+    L = len(acts) + 1
+    with np.errstate(all="ignore"):
+        ws.forward()
+        J, acc = ws.measure()
+        ws.backward()
+    cache = forward(params, X, acts, "softmax")
+    grads = backward(params, cache, Y, acts, l2, l1)
+    got_cache = ws.cache()
+    assert sorted(got_cache) == sorted(cache)
+    for name in cache:
+        np.testing.assert_allclose(got_cache[name], cache[name], rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(got_cache[f"A{L}"], ws.act[L])
+    got_grads = ws.grads()
+    for name in grads:
+        np.testing.assert_allclose(got_grads[name], grads[name], rtol=1e-12, atol=1e-14)
+    assert J == close(cost(cache, Y, params, l2, l1, "softmax"), 1e-12)
+    assert acc == engine.accuracy(cache[f"A{L}"], Y, "softmax")
+    expected = [np.linalg.norm(grads[f"d{p}{k}"]) for k in range(1, L + 1) for p in "WB"]
+    expected += [np.linalg.norm(params[f"{p}{k}"]) for k in range(1, L + 1) for p in "WB"]
+    np.testing.assert_allclose(ws.norms(), expected, rtol=1e-12)
+    # one epoch: update, forward, backward, as the notes' update of the functional gradients
+    with np.errstate(all="ignore"):
+        ws.step(0.5)
+    new = update(params, grads, 0.5)
+    for name, P in ws.params().items():
+        np.testing.assert_allclose(P, new[name], rtol=1e-12, atol=1e-14)
+    new_grads = backward(new, forward(new, X, acts, "softmax"), Y, acts, l2, l1)
+    for name, G in ws.grads().items():
+        np.testing.assert_allclose(G, new_grads[name], rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize(("acts", "K", "l2", "l1"), SOFTMAX_WS_CASES[::3])
+def test_softmax_workspace_batches_of_epochs_measure_each_as_alone(acts, K, l2, l1):
+    ws, params, X, Y = softmax_workspace_problem(acts, K, l2, l1)
+    ZE, thetas, alone = [], [], []
+    with np.errstate(all="ignore"):
+        ws.forward()
+        ws.backward()
+        for _ in range(5):
+            ws.step(0.7)
+            ZE.append(ws.ZE.copy())
+            thetas.append(ws.theta.copy())
+            alone.append(ws.measure())
+    ZE, thetas = np.array(ZE), np.array(thetas)
+    together = ws.measure_batch(ZE, thetas)
+    assert together.tobytes() == np.array(alone).tobytes()
+    assert ws.measure_batch(ZE[::-1], thetas[::-1])[::-1].tobytes() == together.tobytes()
+    last = ws.params()
+    cache = forward(last, X, acts, "softmax")
+    assert together[-1, 0] == close(cost(cache, Y, last, l2, l1, "softmax"), 1e-12)
+    assert together[-1, 1] == engine.accuracy(cache[f"A{ws.L}"], Y, "softmax")
+
+
+def test_softmax_workspace_staged_forward_equals_forward():
+    ws, params, X, Y = softmax_workspace_problem(("tanh", "relu"), 4)
+    ws.forward()
+    fast = ws.cache()
+    for k in range(1, ws.L + 1):
+        ws.forward_layer(k)
+    staged = ws.cache()
+    for name, value in staged.items():
+        assert fast[name].tobytes() == value.tobytes(), name
+    np.testing.assert_allclose(ws.act[ws.L].sum(axis=0), 1.0, rtol=1e-15)
+
+
+def test_softmax_workspace_and_evaluator_with_huge_logits():
+    # ZL = X through a linear hidden layer of identity weights: logits of 1e300
+    ZL = np.array([[1e300, -1e300, 3.0, 0.0], [-1e300, 1e300, 3.0, 1.0], [0.0, 0.0, 3.0, 2.0]])
+    Y = one_hot([0, 0, 2, 2], 3)
+    ws = Workspace((3, 3, 3), ("linear",), ZL, Y, output="softmax")
+    ws.load({"W1": np.eye(3), "B1": np.zeros((3, 1)), "W2": np.eye(3), "B2": np.zeros((3, 1))})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="ignore"):
+            ws.forward()
+        J, acc = ws.measure()
+        ev = Evaluator((3, 3, 3), ("linear",), ZL, Y, 2, output="softmax").evaluate(ws.theta)
+    exact = (0.0 + 2e300 + math.log(3) + (2.0 + math.log1p(math.exp(-1) + math.exp(-2)))) / 4
+    assert J == close(exact, 1e-15)
+    assert acc == 0.5  # column 2 is a three-way tie: predicted 0
+    # float32 cannot hold 1e300: the evaluator falls back to float64 for this vector
+    assert ev[0, 0] == close(exact, 1e-15) and ev[0, 1] == 0.5
+
+
+@pytest.mark.parametrize("K", [3, 5])
+@pytest.mark.parametrize("acts", [("tanh", "tanh"), ("relu", "sigmoid", "leaky_relu"), ("linear",)])
+def test_softmax_evaluator_agrees_with_the_cost_in_float32(acts, K):
+    rng = np.random.default_rng(K)
+    sizes = (3, *HIDDEN_SIZES[: len(acts)], K)
+    X = rng.standard_normal((3, 30))
+    Y = one_hot(rng.integers(0, K, 30), K)
+    ws = Workspace(sizes, acts, X, Y, output="softmax")
+    thetas = []
+    for i in range(5):
+        ws.load(init_params(sizes, seed=i))
+        thetas.append(ws.theta * (1 + i))
+    thetas = np.stack(thetas)
+    ev = Evaluator(sizes, acts, X, Y, capacity=3, output="softmax")
+    got = ev.evaluate(thetas)  # batches of 3 and 2
+    for theta, (J, acc) in zip(thetas, got, strict=True):
+        params = ws.unflatten(theta)
+        cache = forward(params, X, acts, "softmax")
+        assert J == close(cost(cache, Y, output="softmax"), 2e-6)
+        assert acc == engine.accuracy(cache[f"A{len(sizes) - 1}"], Y, "softmax")
+    alone = np.concatenate([ev.evaluate(theta) for theta in thetas])
+    assert alone.tobytes() == got.tobytes() == ev.evaluate(thetas[::-1])[::-1].tobytes()
+    as64 = Evaluator(sizes, acts, X, Y, capacity=8, dtype=np.float64, output="softmax")
+    for theta, (J, _) in zip(thetas, as64.evaluate(thetas), strict=True):
+        cache = forward(ws.unflatten(theta), X, acts, "softmax")
+        assert J == close(cost(cache, Y, output="softmax"), 1e-12)
+
+
+def test_softmax_training_lowers_the_cost_and_learns_three_blobs():
+    rng = np.random.default_rng(3)
+    centres = np.array([[3.0, -3.0, 0.0], [0.0, 0.0, 3.0]])
+    labels = rng.integers(0, 3, 90)
+    X = centres[:, labels] + 0.5 * rng.standard_normal((2, 90))
+    Y = one_hot(labels, 3)
+    acts = ("tanh",)
+    params = init_params((2, 5, 3), seed=0)
+    J0 = total_cost(params, X, Y, acts, 0.0, output="softmax")
+    for _ in range(200):
+        params = update(params, backward(params, forward(params, X, acts, "softmax"), Y, acts), 0.5)
+    cache = forward(params, X, acts, "softmax")
+    assert cost(cache, Y, output="softmax") < J0 / 10
+    assert engine.accuracy(cache["A2"], Y, "softmax") == 1.0
+    assert engine.predict_proba(params, X, acts, "softmax").shape == (3, 90)
