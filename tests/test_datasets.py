@@ -19,7 +19,8 @@ from playground.datasets import (
     train_test_split,
 )
 
-NAMES = ["circle", "xor", "gauss", "spiral", "moons"]
+NAMES = ["circle", "xor", "gauss", "spiral", "moons", "blobs", "pinwheel"]
+MULTI = ["spiral", "blobs", "pinwheel"]  # the generators that make 2 to 6 classes
 
 
 def by_class(X, Y):
@@ -154,7 +155,7 @@ def test_moons_geometry():
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"name": "blobs"}, "circle, xor, gauss, spiral, moons"),
+        ({"name": "rings"}, "circle, xor, gauss, spiral, moons, blobs, pinwheel"),
         ({"n_samples": 1}, "from 2 to 5000"),
         ({"n_samples": 5001}, "from 2 to 5000"),
         ({"n_samples": 10.0}, "whole number"),
@@ -505,5 +506,312 @@ def test_csv_fuzz_only_dataset_error_or_success():
         else:
             assert data.X.shape[1] == data.Y.shape[1] >= 2
             assert set(np.unique(data.Y)) == {0.0, 1.0} and np.isfinite(data.X).all()
+            outcomes["ok"] += 1
+    assert outcomes["ok"] > 0 and outcomes["error"] > 0
+
+
+# --- more than two classes (issue 16) ---------------------------------------------------------
+
+
+def test_classes_per_generator():
+    assert ds.MAX_CLASSES == 6
+    assert list(ds.CLASSES) == NAMES
+    for name in NAMES:
+        expected = (2, 3, 4, 5, 6) if name in MULTI else (2,)
+        assert ds.CLASSES[name] == expected, name
+
+
+@pytest.mark.parametrize("name", MULTI)
+@pytest.mark.parametrize("K", [2, 3, 4, 5, 6])
+def test_k_class_shapes_labels_and_balance(name, K):
+    for n in (K, 101, 400):
+        X, Y = make_dataset(name, n, noise=0.2, seed=1, classes=K)
+        assert X.shape == (2, n) and X.dtype == np.float64 and X.flags.c_contiguous
+        assert np.isfinite(X).all() and np.abs(X).max() <= ds.BOX
+        assert Y.dtype == np.float64 and Y.flags.c_contiguous
+        if K == 2:
+            assert Y.shape == (1, n) and set(np.unique(Y)) == {0.0, 1.0}
+        else:
+            assert Y.shape == (K, n)  # one-hot: one 1 in each column
+            assert set(np.unique(Y)) == {0.0, 1.0} and (Y.sum(axis=0) == 1.0).all()
+        counts = np.bincount(ds.labels_of(Y), minlength=K)
+        assert len(counts) == K and counts.min() >= 1  # every class, even for n = K
+        assert counts.max() - counts.min() <= 1  # sizes differ by at most one
+
+
+@pytest.mark.parametrize("name", MULTI)
+def test_k_class_generators_called_directly_and_deterministic(name):
+    X, Y = GENERATORS[name](60, 0.1, np.random.default_rng(3), 4)
+    assert X.shape == (2, 60) and Y.shape == (4, 60)
+    X2, Y2 = GENERATORS[name](60, 0.1, np.random.default_rng(3), 4)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(Y, Y2)
+    X3, _ = make_dataset(name, 60, 0.1, seed=4, classes=4)
+    assert not np.array_equal(X, X3)
+
+
+def old_spiral(n_samples, noise, rng):
+    """The two-class spiral as it was before issue 16, for the bit-for-bit comparison."""
+    y = np.r_[np.ones(n_samples // 2), np.zeros(n_samples - n_samples // 2)]
+    u = rng.uniform(0.0, 1.0, n_samples)
+    r = 5.0 * u
+    t = 1.75 * 2 * np.pi * u + np.where(y == 1, 0.0, np.pi)
+    jitter = rng.uniform(-1.0, 1.0, (2, n_samples)) * noise
+    X = np.clip(np.vstack([r * np.sin(t) + jitter[0], r * np.cos(t) + jitter[1]]), -6.0, 6.0)
+    return X, y.reshape(1, -1)
+
+
+@pytest.mark.parametrize(("n", "noise", "seed"), [(2, 0.0, 0), (101, 0.3, 4), (2000, 1.0, 9)])
+def test_two_class_spiral_is_unchanged_bit_for_bit(n, noise, seed):
+    X, Y = make_dataset("spiral", n, noise, seed)
+    X_old, Y_old = old_spiral(n, noise, np.random.default_rng(seed))
+    assert X.tobytes() == X_old.tobytes() and Y.tobytes() == Y_old.tobytes()
+
+
+@pytest.mark.parametrize("K", [3, 4, 6])
+def test_spiral_arms_geometry(K):
+    X, Y = make_dataset("spiral", 600, 0.0, seed=0, classes=K)
+    labels = ds.labels_of(Y)
+    r = np.hypot(*X)
+    assert r.max() <= 5.0
+    t = 1.75 * 2 * np.pi * r / 5.0 + 2 * np.pi * ((labels + 1) % K) / K
+    np.testing.assert_allclose(X, np.vstack([r * np.sin(t), r * np.cos(t)]), atol=1e-9)
+
+
+@pytest.mark.parametrize("K", [2, 3, 5])
+def test_blobs_geometry_and_noise_spread(K):
+    X, Y = make_dataset("blobs", 3000, 0.0, seed=0, classes=K)
+    labels = ds.labels_of(Y)
+    for c in range(K):
+        angle = np.pi / 4 + 2 * np.pi * c / K
+        points = X[:, labels == c]
+        np.testing.assert_allclose(
+            points.mean(axis=1), 4 * np.array([np.cos(angle), np.sin(angle)]), atol=0.15
+        )
+        np.testing.assert_allclose(points.std(axis=1), math.sqrt(0.5), rtol=0.1)
+    X_noisy, _ = make_dataset("blobs", 3000, 0.5, seed=0, classes=K)
+    assert X_noisy[:, labels == 0].std(axis=1).min() > 1.5 * math.sqrt(0.5)
+
+
+@pytest.mark.parametrize("K", [2, 3, 6])
+def test_pinwheel_sectors_geometry(K):
+    X, Y = make_dataset("pinwheel", 1200, 0.0, seed=0, classes=K)
+    labels = ds.labels_of(Y)
+    r = np.hypot(*X)
+    assert r.max() <= 5.5 and r.min() >= 0.0
+    # undo the twist: each point lies in the middle 80 % of its class's sector
+    sector = (np.arctan2(X[1], X[0]) - ds.PINWHEEL_TWIST * r) % (2 * np.pi) / (2 * np.pi / K)
+    np.testing.assert_array_equal(np.floor(sector).astype(int), labels)
+    within = sector - labels
+    assert within.min() >= 0.1 - 1e-9 and within.max() <= 0.9 + 1e-9
+    # spread over the disc's area: about a quarter of the points inside half the radius
+    assert abs(np.mean(r < 2.75) - 0.25) < 0.04
+    X_noisy, Y_noisy = make_dataset("pinwheel", 1200, 0.4, seed=0, classes=K)
+    np.testing.assert_array_equal(Y_noisy, Y)  # noise moves points, not labels
+    moved = np.abs(X_noisy - X)
+    assert moved.max() <= 1.0 + 1e-9 and moved.max() > 0.5
+
+
+@pytest.mark.parametrize("name", ["circle", "xor", "gauss", "moons"])
+def test_two_class_generators_refuse_more_classes(name):
+    with pytest.raises(DatasetError, match=f"The {name} dataset has 2 classes"):
+        GENERATORS[name](10, 0.0, np.random.default_rng(0), 3)
+    with pytest.raises(DatasetError, match="spiral, blobs, pinwheel"):
+        make_dataset(name, 100, 0.0, 0, classes=3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"classes": 1}, "from 2 to 6"),
+        ({"classes": 7}, "from 2 to 6"),
+        ({"classes": 3.0}, "whole number from 2 to 6"),
+        ({"classes": True}, "whole number from 2 to 6"),
+        ({"classes": "3"}, "whole number from 2 to 6"),
+        ({"classes": 5, "n_samples": 4}, "from 5 to 5000"),
+        ({"classes": 2, "n_samples": 1}, "from 2 to 5000"),
+    ],
+)
+def test_make_dataset_rejects_bad_numbers_of_classes(kwargs, fragment):
+    with pytest.raises(DatasetError, match=fragment):
+        make_dataset(**({"name": "spiral"} | kwargs))
+
+
+def test_make_dataset_accepts_numpy_integer_classes():
+    _, Y = make_dataset("blobs", 30, 0.0, np.int64(1), classes=np.int64(3))
+    assert Y.shape == (3, 30)
+
+
+def test_one_hot_and_labels_of_round_trip():
+    labels = np.array([2, 0, 1, 1, 4, 3])
+    Y = ds.one_hot(labels, 5)
+    np.testing.assert_array_equal(Y, np.eye(5)[:, labels])
+    np.testing.assert_array_equal(ds.labels_of(Y), labels)
+    assert ds.n_classes(Y) == 5
+    Y2 = ds.one_hot([1, 0, 0, 1], 2)  # two classes: the single 0/1 row
+    np.testing.assert_array_equal(Y2, [[1.0, 0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(ds.labels_of(Y2), [1, 0, 0, 1])
+    assert ds.n_classes(Y2) == 2 and ds.labels_of(Y2).dtype == np.int64
+
+
+def test_split_keeps_one_hot_columns_with_their_points():
+    X, _ = numbered(30)
+    labels = np.arange(30) % 3
+    Y = ds.one_hot(labels, 3)
+    X_tr, Y_tr, X_te, Y_te = train_test_split(X, Y, 0.5, seed=2)
+    assert Y_tr.shape == (3, 15) and Y_te.shape == (3, 15)
+    np.testing.assert_array_equal(ds.labels_of(Y_tr), X_tr[0] % 3)
+    np.testing.assert_array_equal(ds.labels_of(Y_te), X_te[0] % 3)
+    for rows in (2, 7):  # two rows encode nothing here; more than 6 classes are not possible
+        with pytest.raises(DatasetError, match="same m"):
+            train_test_split(X, np.zeros((rows, 30)))
+
+
+# --- CSV with more than two classes (issue 16; load_csv(..., multiclass=True)) -----------------
+
+
+def multi(raw: bytes) -> CSVData:
+    return load_csv(raw, multiclass=True)
+
+
+def test_csv_numeric_labels_of_three_classes():
+    data = multi(b"x1,x2,label\n0.1,0.2,0\n0.3,-0.4,1\n-0.5,0.6,2\n0.7,0.8,1.0\n")
+    assert data.class_names == ("0", "1", "2") and data.classes == 3
+    np.testing.assert_array_equal(data.labels, [0, 1, 2, 1])
+    np.testing.assert_array_equal(data.Y, np.eye(3)[:, [0, 1, 2, 1]])
+    np.testing.assert_array_equal(data.X, [[0.1, 0.3, -0.5, 0.7], [0.2, -0.4, 0.6, 0.8]])
+    # the same file is refused by the two-class rules (the page's until it shows K classes)
+    with pytest.raises(DatasetError, match="'2' is not a label"):
+        load_csv(b"x1,x2,label\n0.1,0.2,0\n0.3,-0.4,1\n-0.5,0.6,2\n0.7,0.8,1.0\n")
+
+
+def test_csv_word_labels_are_numbered_in_sorted_order():
+    raw = b"a,b,species\n1,2,virginica\n3,4,setosa\n5,6,versicolor\n7,8,setosa\n"
+    data = multi(raw)
+    assert data.class_names == ("setosa", "versicolor", "virginica")
+    assert data.label_name == "species"
+    np.testing.assert_array_equal(data.labels, [2, 0, 1, 0])
+    assert data.Y.shape == (3, 4)
+
+
+def test_csv_two_word_classes_are_the_notes_single_row():
+    data = multi(b"a,label\n1,yes\n2,no\n3,yes\n")
+    assert data.class_names == ("no", "yes")
+    np.testing.assert_array_equal(data.Y, [[1.0, 0.0, 1.0]])
+    # and numeric 0/1 labels read the same in both modes
+    raw = b"a,label,b\n1,0,2\n3.5,1,-4e-1\n-0,1,7\n"
+    binary, both = load_csv(raw), multi(raw)
+    np.testing.assert_array_equal(binary.Y, both.Y)
+    np.testing.assert_array_equal(binary.X, both.X)
+    assert binary.class_names == both.class_names == ("0", "1")
+
+
+def test_csv_six_classes_and_the_limits():
+    labels = "".join(f"{k % 10},{k % 6}\n" for k in range(60))
+    data = multi(("f,label\n" + labels).encode())
+    assert data.classes == 6 and data.Y.shape == (6, 60)
+    names = "".join(f"{k},{'abcdef'[k % 6] * ds.MAX_NAME}\n" for k in range(12))
+    data = multi(("f,label\n" + names).encode())
+    assert data.class_names == tuple(c * ds.MAX_NAME for c in "abcdef")
+
+
+MULTI_BAD = {
+    "one class": (
+        b"a,label\n1,2\n2,2.0\n",
+        "Every label is 2. The data needs examples of at least 2",
+    ),
+    "one word class": (b"a,label\n1,cat\n2,cat\n", "Every label is 'cat'.*at least 2 classes"),
+    "seven classes": (
+        b"a,label\n" + b"".join(b"1,%d\n" % k for k in range(7)),
+        "7 different labels; at most 6 classes",
+    ),
+    "seven names": (
+        b"a,label\n" + b"".join(b"1,%s\n" % w for w in b"a b c d e f g".split()),
+        r"7 different labels \('a', 'b', 'c', 'd', \.\.\.\); at most 6 classes",
+    ),
+    "skipped 1": (b"a,label\n1,0\n2,2\n3,2\n", "labels 0 and 2, so 1 is missing.*none skipped"),
+    "no 0": (b"a,label\n1,1\n2,2\n3,3\n", "labels 1, 2 and 3, so 0 is missing.*0, 1 and 2"),
+    "negative": (b"a,label\n1,0\n2,-1\n3,1\n", r"row 3: '-1' is not a label.*whole numbers"),
+    "fraction": (b"a,label\n1,0\n2,1.5\n3,1\n", r"row 3: '1.5' is not a label"),
+    "nan label": (b"a,label\n1,0\n2,nan\n", r"row 3: 'nan' is not a label"),
+    "mixed": (
+        b"a,label\n1,0\n2,1\n3,cat\n",
+        r"mixes numbers and words: row 2 holds '0' but row 4 holds 'cat'",
+    ),
+    "empty label": (b"a,b,label\n1,2,0\n3,4,\n5,6,1\n", r"Column 'label', row 3 is empty"),
+    "label without features": (
+        b"a,b,label\n1,2,0\n,,1\n5,6,1\n",
+        r"Row 3 has a label \('1'\) but no feature values",
+    ),
+    "long name": (
+        b"a,label\n1,short\n2," + b"n" * 41 + b"\n",
+        "41 characters long; class names may have at most 40",
+    ),
+    "case only": (b"a,label\n1,Cat\n2,cat\n3,dog\n", "both 'Cat' and 'cat'.*upper and lower case"),
+    "html name": (b"a,label\n1,<b>x</b>\n2,<b>x</b>\n", "Every label is '‹b›x‹/b›'"),
+}
+
+
+@pytest.mark.parametrize(("raw", "fragment"), list(MULTI_BAD.values()), ids=list(MULTI_BAD))
+def test_csv_multiclass_refusals_say_what_to_fix(raw, fragment):
+    with pytest.raises(DatasetError, match=fragment):
+        multi(raw)
+
+
+def test_csv_multiclass_hint_when_the_label_column_is_not_named():
+    with pytest.raises(DatasetError) as info:
+        multi(b"a,b\n1,x\n2,x\n")
+    message = str(info.value)
+    assert "last column 'b'" in message and "the classes (0, 1, 2, ... or their names)" in message
+
+
+def test_csv_label_without_features_is_refused_in_both_modes():
+    raw = b"a,b,label\n1,2,0\n,,1\n"
+    for load in (load_csv, multi):
+        with pytest.raises(DatasetError, match="Row 3 has a label .* but no feature values"):
+            load(raw)
+
+
+def test_csv_multiclass_reads_random_tables_exactly():
+    rng = np.random.default_rng(16)
+    for _ in range(40):
+        K = int(rng.integers(2, 7))
+        m = int(rng.integers(K, 30))
+        labels = np.r_[np.arange(K), rng.integers(0, K, m - K)]
+        rng.shuffle(labels)
+        X = np.round(rng.uniform(-1e3, 1e3, (m, 2)), 3)
+        words = rng.random() < 0.5
+        names = sorted(f"c{rng.integers(1000)}_{k}" for k in range(K)) if words else None
+        cells = [names[y] if words else str(y) for y in labels]
+        text = "x1,x2,class\n" + "".join(
+            f"{float(a)!r},{float(b)!r},{c}\n" for (a, b), c in zip(X, cells, strict=True)
+        )
+        data = multi(text.encode())
+        np.testing.assert_array_equal(data.X, X.T)
+        np.testing.assert_array_equal(data.labels, labels)
+        np.testing.assert_array_equal(data.Y, ds.one_hot(labels, K))
+        assert data.class_names == (tuple(names) if words else tuple(map(str, range(K))))
+
+
+def test_csv_multiclass_fuzz_only_dataset_error_or_success():
+    rng = np.random.default_rng(2025)
+    seed = b"x1,x2,label\n1,2,0\n3,4,1\n5,6,2\n7,8,1\n"
+    alphabet = np.frombuffer(b"0123456789.,;\n -abcxyz\x00\xff", np.uint8)
+    outcomes = {"ok": 0, "error": 0}
+    for _ in range(300):
+        raw = bytearray(seed)
+        for _ in range(rng.integers(1, 4)):
+            raw[rng.integers(len(raw))] = int(rng.choice(alphabet))
+        try:
+            data = multi(bytes(raw))
+        except DatasetError as exc:
+            assert str(exc)
+            outcomes["error"] += 1
+        else:
+            K = data.classes
+            assert 2 <= K <= ds.MAX_CLASSES and len(set(data.class_names)) == K
+            assert data.Y.shape == ((1 if K == 2 else K), data.X.shape[1])
+            assert set(np.bincount(data.labels, minlength=K) > 0) == {True}
+            assert np.isfinite(data.X).all()
             outcomes["ok"] += 1
     assert outcomes["ok"] > 0 and outcomes["error"] > 0
