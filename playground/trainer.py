@@ -3,6 +3,13 @@
 ``Trainer(config).step(epochs)`` advances training; ``history`` is a pandas DataFrame with one
 row per epoch (thinned past ``HISTORY_ROWS`` epochs) and ``snapshot(epoch)`` gives back the
 parameters at a recorded epoch for replays.
+
+More than two classes (issue 16): ``Config.classes`` chooses how many classes a generated
+dataset has; a user's CSV brings its own. Two classes train the notes' single sigmoid unit;
+``K >= 3`` a softmax output of ``K`` units on one-hot labels (``engine.output_layer``). The
+history, ``step(until=...)``, marks, edits and snapshots are the same for both: the costs are
+the notes' cost or the categorical cross-entropy, the accuracy the share of points whose most
+probable class is their label.
 """
 
 from __future__ import annotations
@@ -48,10 +55,12 @@ class Config:
     dtype: str = "float64"
     l1: float = 0.0
     decay: float = 0.0  # the update from epoch t uses alpha / (1 + decay t)
+    classes: int = 2  # of a generated dataset (a user's CSV brings its own): 2 to 6
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
-        return (len(self.features), *self.hidden, 1)
+        """``(n0, ..., nL)`` on a generated dataset: ``nL`` is 1 for two classes, else ``K``."""
+        return (len(self.features), *self.hidden, engine.output_layer(self.classes)[0])
 
     def replace(self, **changes) -> Config:
         return dataclasses.replace(self, **changes)
@@ -59,23 +68,65 @@ class Config:
 
 @dataclasses.dataclass(frozen=True)
 class Data:
-    """Train and test data in the notes' orientation, with the raw 2-D points for plotting."""
+    """Train and test data in the notes' orientation, with the raw 2-D points for plotting.
+
+    ``Y`` is ``(1, m)`` (0/1) for two classes and one-hot ``(K, m)`` for ``K >= 3``
+    (``datasets.one_hot``); ``labels_train`` and ``labels_test`` are the class numbers
+    ``0..K-1`` of the same points, and ``class_names`` what the classes are called (a CSV's
+    words; ``"0", "1", ...`` otherwise).
+    """
 
     X_train: np.ndarray  # (n0, m) input features
-    Y_train: np.ndarray  # (1, m)
+    Y_train: np.ndarray  # (1, m), or (K, m) one-hot
     X_test: np.ndarray  # (n0, m_test)
-    Y_test: np.ndarray  # (1, m_test)
+    Y_test: np.ndarray  # (1, m_test), or (K, m_test) one-hot
     P_train: np.ndarray  # (2, m) raw coordinates, for the plots
     P_test: np.ndarray  # (2, m_test)
     feature_names: tuple[str, ...]
     source: str = "generated"  # or "csv": a user's file, whose columns are the features
+    class_names: tuple[str, ...] = ()  # () for "0", "1", ..., "K-1"
+
+    def __post_init__(self) -> None:
+        rows = self.Y_train.shape[0]
+        if self.Y_test.shape[0] != rows:
+            raise ValueError("Y_train and Y_test need the same number of rows (classes)")
+        K = datasets.n_classes(self.Y_train)
+        if rows == 2:
+            raise ValueError("two classes are one row of Y (0 and 1), not two")
+        names = tuple(str(n) for n in self.class_names) or tuple(str(k) for k in range(K))
+        if len(names) != K:
+            raise ValueError(f"{len(names)} class names for {K} classes")
+        object.__setattr__(self, "class_names", names)
+
+    @property
+    def classes(self) -> int:
+        """K, the number of classes: 2 for a 0/1 row ``Y``, else ``Y``'s number of rows."""
+        return datasets.n_classes(self.Y_train)
+
+    @property
+    def labels_train(self) -> np.ndarray:
+        """The class number ``0..K-1`` of each training point, ``(m,)``."""
+        return datasets.labels_of(self.Y_train)
+
+    @property
+    def labels_test(self) -> np.ndarray:
+        """The class number of each test point, ``(m_test,)``."""
+        return datasets.labels_of(self.Y_test)
 
 
 def csv_data(csv: datasets.CSVData, train_ratio: float, seed: int) -> Data:
     """Split a user's CSV (see ``datasets.load_csv``); its columns are the input features."""
     X_train, Y_train, X_test, Y_test = datasets.train_test_split(csv.X, csv.Y, train_ratio, seed)
     return Data(
-        X_train, Y_train, X_test, Y_test, X_train[:2], X_test[:2], csv.feature_names, source="csv"
+        X_train,
+        Y_train,
+        X_test,
+        Y_test,
+        X_train[:2],
+        X_test[:2],
+        csv.feature_names,
+        source="csv",
+        class_names=csv.class_names,
     )
 
 
@@ -97,12 +148,14 @@ def drawn_data(points, config: Config) -> Data:
 
 def make_data(config: Config) -> Data:
     """Generate, split and featurise the dataset named by ``config``."""
-    X, Y = datasets.make_dataset(config.dataset, config.n_samples, config.noise, config.seed)
+    X, Y = datasets.make_dataset(
+        config.dataset, config.n_samples, config.noise, config.seed, config.classes
+    )
     return _split_points(X, Y, config)
 
 
 def _split_points(P: np.ndarray, Y: np.ndarray, config: Config, source: str = "generated"):
-    """2-D points ``P`` (2, m) and labels ``Y`` (1, m), split by ``config.train_ratio`` and
+    """2-D points ``P`` (2, m) and labels ``Y`` (1 or K, m), split by ``config.train_ratio`` and
     ``config.seed``, with ``config.features`` computed from the points."""
     P_train, Y_train, P_test, Y_test = datasets.train_test_split(
         P, Y, config.train_ratio, config.seed
@@ -197,7 +250,9 @@ class Trainer:
     float32 for up to ``TEST_BATCH`` epochs at once (``engine.Evaluator``) before ``step``
     returns: the same history however the epochs are split into steps.
 
-    ``data`` overrides the generated dataset (for a user's CSV). ``alpha`` may be changed
+    ``data`` overrides the generated dataset (for a user's CSV), and brings its own number of
+    classes (``config.classes`` is for generated data). ``output`` is the output layer's kind:
+    ``"sigmoid"`` for two classes, ``"softmax"`` for more. ``alpha`` may be changed
     between steps without losing the training state. When a step makes the cost or a
     parameter non-finite, training stops at the last finite parameters: ``diverged`` is then
     set, ``message`` says why, and nothing non-finite enters the history.
@@ -211,7 +266,8 @@ class Trainer:
         d = self.data
         if d.X_test.shape[1] < 1 or d.X_train.shape[1] < 1:
             raise ValueError("the data needs at least one training and one test column")
-        self.layer_sizes = (d.X_train.shape[0], *config.hidden, d.Y_train.shape[0])
+        nL, self.output = engine.output_layer(d.classes)
+        self.layer_sizes = (d.X_train.shape[0], *config.hidden, nL)
         self.m = d.X_train.shape[1]
         self.ws = engine.Workspace(
             self.layer_sizes,
@@ -221,13 +277,19 @@ class Trainer:
             l2=config.l2,
             dtype=DTYPES[config.dtype],
             l1=config.l1,
+            output=self.output,
         )
         # The test set's cost and accuracy: measured for every recorded epoch, in float32 and
         # in batches of epochs (see ``engine.Evaluator`` and ``_flush``).
         m_test = d.X_test.shape[1]
         batch = engine.Evaluator.capacity_for(self.layer_sizes, m_test, TEST_BATCH_BYTES)
         self._test = engine.Evaluator(
-            self.layer_sizes, config.activations, d.X_test, d.Y_test, min(TEST_BATCH, batch)
+            self.layer_sizes,
+            config.activations,
+            d.X_test,
+            d.Y_test,
+            min(TEST_BATCH, batch),
+            output=self.output,
         )
         self.ws.load(engine.init_params(self.layer_sizes, config.seed, config.init))
         self.L = self.ws.L
@@ -334,7 +396,7 @@ class Trainer:
         for start in range(0, self.m, size):
             idx = order[start : start + size]
             X, Y = d.X_train[:, idx].astype(self.ws.dtype), d.Y_train[:, idx]
-            cache = engine.forward(params, X, self.config.activations)
+            cache = engine.forward(params, X, self.config.activations, self.output)
             c = self.config
             grads = engine.backward(params, cache, Y, c.activations, c.l2, c.l1)
             for name, P in params.items():
@@ -579,6 +641,8 @@ class Trainer:
             ws.Y,
             ws._neg_sign,
         ]
+        if self.output == "softmax":  # ZL beside ZE, and the labels
+            arrays += [ws.Z[self.L], ws._colmax, ws.labels, ws._label_at]
         return int(sum(a.nbytes for a in arrays)) + self._test.nbytes
 
 
@@ -607,6 +671,11 @@ def _validate(config: Config) -> None:
         raise ValueError("batch size must be at least 1 (or None for full batch)")
     if config.dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {sorted(DTYPES)}")
+    classes = config.classes
+    if not (isinstance(classes, int | np.integer) and not isinstance(classes, bool)) or not (
+        2 <= classes <= datasets.MAX_CLASSES
+    ):
+        raise ValueError(f"classes must be a whole number from 2 to {datasets.MAX_CLASSES}")
 
 
 def train(config: Config, epochs: int) -> Trainer:

@@ -3,6 +3,7 @@ changes, divergence, bounded memory, snapshots and replays, mini-batches, l2, fl
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -798,3 +799,264 @@ def test_thinned_table_extended_in_blocks_equals_row_by_row():
     np.testing.assert_array_equal(one.epochs[: one.n], block.epochs[: block.n])
     np.testing.assert_array_equal(one.rows[: one.n], block.rows[: block.n])
     assert block.stride > 1 and block.n <= 16
+
+
+# ---------------------------------------------------------------------------------------------
+# More than two classes: a softmax output (issue 16)
+# ---------------------------------------------------------------------------------------------
+
+# Pinwheel, 3 classes, hidden (8, 8) tanh/tanh, alpha 0.3: seeds 0..4 first reach 97 %
+# training accuracy at epochs 122, 216, 100, 144 and 194; 5 classes at 536, 440, 429, 493, 668.
+PINWHEEL3 = Config(dataset="pinwheel", classes=3, hidden=(8, 8), activations=("tanh", "tanh"))
+SMALL3 = SMALL.replace(dataset="blobs", classes=3, noise=0.4)  # 40 points, hidden (3, 2)
+
+
+def softmax_view(t: Trainer, params):
+    """``engine_view`` with the softmax output: what the engine says about ``params``."""
+    d, acts, c = t.data, t.config.activations, t.config
+    train = engine.forward(params, d.X_train, acts, "softmax")
+    test = engine.forward(params, d.X_test, acts, "softmax")
+    AL = f"A{t.L}"
+    return {
+        "train_cost": engine.cost(train, d.Y_train, params, c.l2, c.l1, "softmax"),
+        "test_cost": engine.cost(test, d.Y_test, output="softmax"),
+        "train_acc": engine.accuracy(train[AL], d.Y_train, "softmax"),
+        "test_acc": engine.accuracy(test[AL], d.Y_test, "softmax"),
+        "grads": engine.backward(params, train, d.Y_train, acts, c.l2, c.l1),
+    }
+
+
+@pytest.mark.parametrize(("K", "epochs"), [(3, 600), (5, 1500)])
+@pytest.mark.parametrize("seed", range(3))
+def test_k_classes_are_learned(K, epochs, seed):
+    t = Trainer(PINWHEEL3.replace(classes=K, seed=seed))
+    assert t.output == "softmax" and t.layer_sizes == (2, 8, 8, K)
+    assert t.data.Y_train.shape == (K, 200) and t.data.classes == K
+    start = t.last
+    assert start["train_acc"] < 0.8
+    done = t.step(epochs, until=("train_acc", TARGET_ACCURACY))
+    assert done < epochs and not t.diverged
+    assert t.last["train_acc"] >= TARGET_ACCURACY
+    assert t.last["train_cost"] < start["train_cost"] / 4
+    view = softmax_view(t, t.params)
+    assert view["train_acc"] >= TARGET_ACCURACY and view["test_acc"] >= 0.85
+
+
+def test_two_classes_stay_the_single_sigmoid_unit():
+    t = Trainer(SMALL.replace(classes=2))
+    assert t.output == "sigmoid" and t.layer_sizes == (2, 3, 2, 1) == SMALL.layer_sizes
+    assert t.data.Y_train.shape == (1, 20) and t.data.class_names == ("0", "1")
+    np.testing.assert_array_equal(t.data.labels_train, t.data.Y_train[0])
+    # the same run as a config that never mentions classes, bit for bit
+    a, b = stepped(SMALL, 30), stepped(SMALL.replace(classes=2), 30)
+    pd.testing.assert_frame_equal(a.history, b.history, check_exact=True)
+    for blob in ("blobs", "pinwheel", "spiral"):  # the K-class generators make two as well
+        assert Trainer(SMALL.replace(dataset=blob)).layer_sizes[-1] == 1
+
+
+def test_config_layer_sizes_follow_the_classes():
+    assert Config(classes=3).layer_sizes == (2, 4, 4, 3)
+    assert Config(classes=6, hidden=()).layer_sizes == (2, 6)
+    assert Config().layer_sizes == (2, 4, 4, 1)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SMALL3,
+        SMALL3.replace(classes=5, activations=("tanh", "relu"), seed=3),
+        SMALL3.replace(l2=0.3, l1=0.1, activations=("leaky_relu", "sigmoid"), seed=3),
+    ],
+    ids=["K3-tanh", "K5-relu", "K3-l2-l1"],
+)
+def test_k_class_history_rows_equal_the_engine(config):
+    N = 6
+    t = stepped(config, N)
+    h = t.history
+    assert list(h.columns) == history_columns(t.L) == t.columns
+    assert h["epoch"].tolist() == list(range(N + 1))
+    assert np.isfinite(h.to_numpy(dtype=float)).all()
+    for e, row in h.iterrows():
+        params = t.snapshot(e)
+        view = softmax_view(t, params)
+        assert row["train_cost"] == close(view["train_cost"], 1e-12), e
+        assert row["test_cost"] == close(view["test_cost"], 2e-6), e  # measured in float32
+        assert row["train_acc"] == view["train_acc"], e
+        assert row["test_acc"] == view["test_acc"], e
+        for k in range(1, t.L + 1):
+            for p in "WB":
+                grad_norm = np.linalg.norm(view["grads"][f"d{p}{k}"])
+                assert row[f"d{p}{k}_norm"] == close(grad_norm, 1e-11), (e, p, k)
+                assert row[f"{p}{k}_norm"] == close(np.linalg.norm(params[f"{p}{k}"]), 1e-12)
+    assert h["train_cost"].iloc[-1] < h["train_cost"].iloc[0]
+    # the trainer's views at the current epoch are the engine's
+    cache = engine.forward(t.params, t.data.X_train, config.activations, "softmax")
+    for name, value in t.cache.items():
+        np.testing.assert_allclose(value, cache[name], rtol=1e-12, atol=1e-15)
+    for name, G in softmax_view(t, t.params)["grads"].items():
+        np.testing.assert_allclose(t.grads[name], G, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "config", [SMALL3, SMALL3.replace(batch_size=7, l2=0.1)], ids=["full-batch", "mini-batch"]
+)
+def test_k_class_run_bit_for_bit_however_it_is_stepped(config):
+    a, b = stepped(config, 25), Trainer(config)
+    for chunk in (1, 10, 14):
+        b.step(chunk)
+    pd.testing.assert_frame_equal(a.history, b.history, check_exact=True)
+    assert_params_equal(a.params, b.params)
+    c = stepped(config.replace(seed=config.seed + 1), 25)
+    assert not a.history.equals(c.history)
+
+
+@pytest.mark.parametrize("batch", [1, 5])
+def test_k_class_test_metrics_do_not_depend_on_how_epochs_are_batched(monkeypatch, batch):
+    monkeypatch.setattr(tr, "HISTORY_ROWS", 64)
+    reference = stepped(SMALL3, 300)
+    monkeypatch.setattr(tr, "TEST_BATCH", batch)
+    t = Trainer(SMALL3)
+    for chunk in (1, 7, 92, 200):
+        t.step(chunk)
+    pd.testing.assert_frame_equal(t.history, reference.history, check_exact=True)
+    assert_params_equal(t.snapshot(256), reference.snapshot(256))
+
+
+@pytest.mark.parametrize("batch_size", [None, 64])
+def test_k_class_step_until_stops_at_the_first_epoch_that_reaches_the_goal(batch_size):
+    config = PINWHEEL3.replace(seed=1, batch_size=batch_size)
+    full = stepped(config, 300)
+    values = full.history["train_acc"].to_numpy()
+    first = int(np.argmax(values >= 0.9))
+    assert 0 < first < 300 and values[first] >= 0.9 > values[:first].max()
+    t = Trainer(config)
+    assert t.step(300, until=("train_acc", 0.9)) == t.epoch == first
+    pd.testing.assert_frame_equal(t.history, full.history.iloc[: first + 1], check_exact=True)
+    assert_params_equal(t.params, stepped(config, first).params)
+    t.step(300 - t.epoch)
+    pd.testing.assert_frame_equal(t.history, full.history, check_exact=True)
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_k_class_rewind_to_a_mark_continues_as_if_training_never_went_past_it(batch_size):
+    config = SMALL3.replace(classes=4, n_samples=120, hidden=(5, 4), batch_size=batch_size)
+    t = Trainer(config)
+    t.step(30)
+    mark = t.mark()
+    t.step(25)
+    t.rewind(mark)
+    straight = stepped(config, 30)
+    pd.testing.assert_frame_equal(t.history, straight.history, check_exact=True)
+    assert t.last == straight.last
+    assert_params_equal(t.params, straight.params)
+    t.step(20)
+    straight.step(20)
+    pd.testing.assert_frame_equal(t.history, straight.history, check_exact=True)
+
+
+def test_k_class_set_parameter_measures_the_epoch_again():
+    t = stepped(SMALL3, 10)
+    assert t.params["W3"].shape == (3, 2)
+    t.set_parameter("W3", (2, 1), 0.75)  # the third class's unit
+    t.set_parameter("B3", (1, 0), -1.5)
+    params = t.params
+    assert params["W3"][2, 1] == 0.75 and params["B3"][1, 0] == -1.5
+    view = softmax_view(t, params)
+    last = t.last
+    assert last["train_cost"] == close(view["train_cost"], 1e-12)
+    assert last["test_cost"] == close(view["test_cost"], 2e-6)
+    assert last["train_acc"] == view["train_acc"] and last["test_acc"] == view["test_acc"]
+    assert t.history.iloc[-1].to_dict() == last and len(t.history) == 11
+    assert_params_equal(t.snapshot(10), params)
+    with pytest.raises(ValueError, match="no entry"):
+        t.set_parameter("B3", (3, 0), 1.0)  # three classes: rows 0..2
+    t.step(1)
+    expected = engine.update(params, view["grads"], t.alpha)
+    for name, P in t.params.items():
+        np.testing.assert_allclose(P, expected[name], rtol=1e-12, atol=1e-15)
+
+
+def test_k_class_divergence_stops_at_the_last_finite_epoch():
+    config = SMALL3.replace(activations=("linear", "linear"), alpha=10.0, n_samples=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = Trainer(config)
+        done = t.step(1000)
+    assert t.diverged and 0 < done == t.epoch < 1000
+    assert np.isfinite(t.history.to_numpy(dtype=float)).all()
+    assert_params_equal(t.params, stepped(config, t.epoch).params)
+    with np.errstate(all="ignore"):
+        nxt = engine.update(t.params, t.grads, config.alpha)
+        J = engine.cost(
+            engine.forward(nxt, t.data.X_train, config.activations, "softmax"),
+            t.data.Y_train,
+            output="softmax",
+        )
+    assert not (math.isfinite(J) and all(np.isfinite(P).all() for P in nxt.values()))
+
+
+def test_k_class_accuracy_of_a_tie_is_the_first_class():
+    # zeros init: every unit of the output alike, every point predicted class 0
+    t = Trainer(SMALL3.replace(init="zeros"))
+    share_of_class_0 = float(np.mean(t.data.labels_train == 0))
+    assert 0 < share_of_class_0 < 1
+    assert t.last["train_acc"] == share_of_class_0 == softmax_view(t, t.params)["train_acc"]
+    assert t.last["train_cost"] == close(math.log(3), 1e-15)  # AL = 1/3 everywhere
+
+
+def test_k_class_float32_and_mini_batches_train():
+    t32 = stepped(SMALL3.replace(dtype="float32", classes=4), 200)
+    assert t32.ws.theta.dtype == np.float32
+    assert t32.last["train_cost"] < t32.history["train_cost"].iloc[0] / 2
+    full = stepped(SMALL3, 50)
+    mini = stepped(SMALL3.replace(batch_size=5), 50)
+    assert mini.last["train_cost"] < mini.history["train_cost"].iloc[0]
+    assert not np.array_equal(full.params["W1"], mini.params["W1"])
+
+
+def test_data_carries_labels_and_class_names():
+    d = tr.make_data(SMALL3.replace(classes=4, n_samples=60))
+    assert d.classes == 4 and d.class_names == ("0", "1", "2", "3")
+    assert d.Y_train.shape == (4, 30) and d.Y_test.shape == (4, 30)
+    np.testing.assert_array_equal(d.labels_train, np.argmax(d.Y_train, axis=0))
+    np.testing.assert_array_equal(d.labels_test, np.argmax(d.Y_test, axis=0))
+    assert d.labels_train.dtype == np.int64
+    # a CSV's word labels: their names in class order, through the split to the trainer
+    rows = "".join(f"{i % 7},{(i * 3) % 5},{['cat', 'dog', 'emu'][i % 3]}\n" for i in range(30))
+    csv = tr.datasets.load_csv(("a,b,label\n" + rows).encode(), multiclass=True)
+    data = tr.csv_data(csv, 0.5, seed=0)
+    assert data.class_names == ("cat", "dog", "emu") and data.source == "csv"
+    t = Trainer(SMALL, data=data)  # the data's 3 classes, whatever config.classes says
+    assert t.output == "softmax" and t.layer_sizes == (2, 3, 2, 3)
+    t.step(5)
+    assert np.isfinite(t.history.to_numpy(dtype=float)).all()
+
+
+def test_data_refuses_inconsistent_labels():
+    d = tr.make_data(SMALL3)
+    with pytest.raises(ValueError, match="class names"):
+        dataclasses.replace(d, class_names=("a", "b"))
+    with pytest.raises(ValueError, match="same number of rows"):
+        dataclasses.replace(d, Y_test=d.Y_test[:1])
+    with pytest.raises(ValueError, match="one row"):
+        dataclasses.replace(d, Y_train=d.Y_train[:2], Y_test=d.Y_test[:2])
+
+
+@pytest.mark.parametrize("classes", [1, 7, 2.5, True, "3"])
+def test_bad_numbers_of_classes_are_refused(classes):
+    with pytest.raises(ValueError, match="classes"):
+        Trainer(SMALL.replace(dataset="blobs", classes=classes))
+
+
+def test_a_two_class_dataset_with_more_classes_is_refused():
+    with pytest.raises(ValueError, match="The circle dataset has 2 classes"):
+        Trainer(SMALL.replace(classes=3))
+
+
+def test_k_class_memory_counts_the_softmax_buffers():
+    two, six = (
+        Trainer(SMALL.replace(dataset="blobs")),
+        Trainer(SMALL.replace(dataset="blobs", classes=6)),
+    )
+    extra = six.ws.Z[six.L].nbytes + six.ws._colmax.nbytes + six.ws.labels.nbytes
+    assert six.memory_bytes > two.memory_bytes + extra
