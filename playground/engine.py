@@ -64,8 +64,34 @@ def _sigmoid_df_from_a(A: Array, out: Array | None = None) -> Array:
     return out
 
 
+@functools.cache
+def native_tanh(dtype=np.float64) -> bool:
+    """Whether ``np.tanh`` is the faster tanh here for ``dtype``: where NumPy runs its AVX-512
+    loop (dispatch target ``X86_V4``, or ``AVX512...`` in older NumPy), as on this project's
+    machine since issue 15: 0.9 ns per float64 value against 1.7 for ``1 - 2 / (1 + exp(2 Z))``
+    (float32: 0.17 against 0.5 in a batch). Elsewhere the exp form: on a CPU without AVX-512
+    NumPy's float64 tanh took 13-18 ns a value and exp 5-9 (README, "Speed"), and with
+    ``NPY_DISABLE_CPU_FEATURES=X86_V4`` here ``np.tanh`` is no faster in float64 and 1.7 times
+    slower in float32. Decided by NumPy's own dispatch (``numpy.lib.introspect``), never by
+    timing, so that a machine always computes the same tanh and a run repeats bit for bit. Used
+    by the Workspace and the Evaluator (the trainer's hot loop); ``ACTIVATIONS["tanh"]`` keeps
+    the exp form everywhere."""
+    try:
+        from numpy.lib.introspect import opt_func_info
+
+        char = np.dtype(dtype).char
+        current = opt_func_info(func_name="^tanh$")["tanh"][char + char]["current"]
+    except (ImportError, KeyError, TypeError):  # pragma: no cover - other NumPy versions
+        return False
+    return str(current).startswith(("X86_V4", "AVX512"))
+
+
 def _tanh(Z: Array, out: Array | None = None) -> Array:
-    """tanh(Z) = 1 - 2 / (1 + exp(2 Z)); about twice as fast as np.tanh on CPUs without AVX-512."""
+    """tanh(Z) = 1 - 2 / (1 + exp(2 Z)); about twice as fast as np.tanh on CPUs without AVX-512.
+
+    The plain functions (and the exported script) always use this formula; the Workspace and
+    the Evaluator use ``np.tanh`` where it is the faster (``native_tanh``): the same values to
+    an ulp or two."""
     out = np.multiply(Z, 2.0, out=out)
     np.exp(out, out=out)
     out += 1.0
@@ -321,15 +347,17 @@ def _softmax_losses(ZL: Array, Y: Array) -> Array:
 
     With ``S = ZL - max(ZL, 0)`` (each column's largest entry 0, the rest negative),
     ``log sum(exp(ZL)) = max + log sum(exp(S))`` and the loss of a one-hot column is
-    ``log sum(exp(S)) - S[label]``. ``sum(exp(S)) = 1 + r``, with ``r`` the sum of the other
-    entries' ``exp(S)`` (and one 1 for each further entry tied at the max), so the first term
-    is ``log1p(r)``: accurate where ``r`` is tiny (a sure, right answer), between 0 and
-    ``log K``. The loss is finite for any finite ``ZL`` whose columns spread over less than
-    float64's largest number (``S`` overflows to ``-inf`` beyond that: a loss above 1.8e308).
+    ``log sum(exp(S)) - S[label]``. ``E = exp(S)`` is 1 at the max (and wherever it rounds to
+    1), below 1 elsewhere; ``sum(E) = 1 + r`` with ``r`` summed as the entries below 1 plus the
+    number of 1s less one, so that the first term is ``log1p(r)``, accurate where ``r`` is tiny
+    (a sure, right answer), between 0 and ``log K``. The loss is finite for any finite ``ZL``
+    whose columns spread over less than float64's largest number (``S`` overflows to ``-inf``
+    beyond that: a loss above 1.8e308).
     """
     S = ZL - np.max(ZL, axis=0, keepdims=True)  # (K, m), <= 0
-    below = S < 0
-    r = np.sum(np.exp(S), axis=0, where=below) + (np.sum(~below, axis=0) - 1)
+    E = np.exp(S)
+    ones = np.floor(E)  # 1 where E is 1, else 0
+    r = np.sum(E - ones, axis=0) + (np.sum(ones, axis=0) - 1)
     # -sum(Y log AL) = sum(Y (log sum exp S - S)); Y's zeros skip S (0 * -inf would be nan)
     return np.log1p(r) * np.sum(Y, axis=0) - np.sum(Y * S, axis=0, where=Y != 0)
 
@@ -442,6 +470,8 @@ def _tanh_of_half_ops(Z2: Array, A: Array) -> list:
 def _f_ops(name: str, Z: Array, A: Array) -> list:
     """``A = f(Z)`` as ``(function, args)`` pairs: the operations of ``_tanh``, ``_sigmoid``, ..."""
     if name == "tanh":
+        if native_tanh(A.dtype):
+            return [(np.tanh, (Z, A))]
         return [(np.multiply, (Z, 2.0, A)), *_tanh_of_half_ops(A, A)]
     if name == "sigmoid":
         return [
@@ -510,22 +540,31 @@ def _softmax_measures(S: Array, E: Array, labels: Array, label_at: Array) -> Arr
     ``E = exp(S)`` (each ``(K, nL, m)``), the labels ``(m,)`` and where each column's label sits
     in a flattened ``(nL, m)`` array (``label_at``).
 
-    Each loss is ``log1p(r) - S[label]``, with ``r`` the sum of ``E`` but one of each column's
-    maxima (``_softmax_losses``); the prediction is the first class of largest ``ZL`` (that of
-    largest ``AL``, but where two ``AL`` round to one number). Each row of the result on its
-    own, as in ``Workspace.measure_batch``.
+    Each loss is ``log1p(r) - S[label]``, with ``r = sum(E) - 1`` summed as in
+    ``_softmax_losses``. The prediction is the class of largest ``ZL``, the first of a tie: a
+    point is right where its label's ``S`` is 0 and no other class's ``E`` is 1 (else, where
+    some column ties, by ``argmax``). That is the class of largest ``AL`` too, but where two
+    probabilities round to one number. Each row of the result on its own, as in
+    ``Workspace.measure_batch``. (Reductions over the classes with ``where=``, ``argmax`` or
+    ``np.modf`` took 5 to 15 times as long here as ``floor`` and a sum, so ``argmax`` is kept
+    for ties.)
     """
     K, nL, m = S.shape
-    below = np.less(S, 0.0)
-    r = np.add.reduce(E, axis=1, where=below)  # (K, m)
-    ties = np.add.reduce(below, axis=1, dtype=E.dtype)  # entries below the max
-    np.subtract(nL - 1, ties, out=ties)  # the max's 1 in sum(exp(S)) left out; other maxima in
-    r += ties
-    _log1p_into(r, ties, np.empty_like(r))  # r = log sum exp(S), in [0, log nL]
-    r -= np.take(S.reshape(K, nL * m), label_at, axis=1)  # - S[label]
+    ones = np.floor(E)  # (K, nL, m): 1 where E is 1 (a column's max), else 0 (nan stays nan)
+    r = np.add.reduce(np.subtract(E, ones), axis=1)  # (K, m): the entries below 1
+    count = np.add.reduce(ones, axis=1)  # (K, m): the 1s of each column
+    np.subtract(count, 1.0, out=count)  # 0 unless the column's max is tied (or nan)
+    tied = not np.max(count) <= 0.0
+    r += count  # sum(E) - 1: the entries below 1, then the 1s but one
+    _log1p_into(r, count, np.empty_like(r))  # r = log sum exp(S), in [0, log nL]
+    picked = np.take(S.reshape(K, nL * m), label_at, axis=1)  # S[label]
+    r -= picked
     out = np.empty((K, 2))
     out[:, 0] = np.add.reduce(r, axis=1)
-    out[:, 1] = np.count_nonzero(np.argmax(S, axis=1) == labels, axis=1)
+    right = np.equal(picked, 0.0, out=picked)  # the label's logit is the largest ...
+    if tied:  # ... and, where a column ties, no class before it is as large
+        right = (right == 1.0) & (np.argmax(S, axis=1) == labels)
+    out[:, 1] = np.add.reduce(right, axis=1)
     out /= m
     return out
 
@@ -659,7 +698,10 @@ class Workspace:
         # layers and 1 elsewhere, each epoch): tanh starts from exp(2 Zk) (``_tanh``), so this
         # spares an operation on every tanh layer's Zk. Doubling is exact: Ak is the same to the
         # bit. The hidden layers' Zk are then formed by ``forward_layer`` and ``cache`` only.
+        # Where ``np.tanh`` is the faster tanh (``native_tanh``), tanh layers are as any other.
         tanh_layers = [k for k in range(1, L) if self.activations[k - 1] == "tanh"]
+        if native_tanh(dt):
+            tanh_layers = []
         self._scale = np.ones(size, dtype=dt)
         for k in tanh_layers:
             self._scale[starts[k - 1] : starts[k]] = 2.0
@@ -1035,6 +1077,8 @@ class Evaluator:
             vectors = thetas[:, start : self._ends[k - 1]].reshape(K, r, c)
             start = self._ends[k - 1]
             name = self.activations[k - 1] if k < self.L else "sigmoid"
+            if name == "tanh" and native_tanh(self.dtype):
+                name = "np.tanh"
             # tanh(z) = 1 - 2 / (1 + exp(2z)) (``_tanh``): the weights are copied doubled, so
             # the product is 2z (exactly twice z: doubling is exact)
             np.multiply(vectors, 2.0 if name == "tanh" else 1.0, out=Wb, casting="unsafe")
@@ -1044,6 +1088,8 @@ class Evaluator:
                 A = self._A[k - 1][:K]
                 if name == "tanh":  # Z holds 2z
                     _run(_tanh_of_half_ops(Z, A[:, :r]))
+                elif name == "np.tanh":
+                    np.tanh(Z, out=A[:, :r])
                 else:
                     _run(_f_ops(name, Z, A[:, :r]))
         if self.output == "softmax":  # S = ZL - max(ZL, 0) in Z, then exp(S)

@@ -1361,3 +1361,41 @@ def test_softmax_training_lowers_the_cost_and_learns_three_blobs():
     assert cost(cache, Y, output="softmax") < J0 / 10
     assert engine.accuracy(cache["A2"], Y, "softmax") == 1.0
     assert engine.predict_proba(params, X, acts, "softmax").shape == (3, 90)
+
+
+# ---------------------------------------------------------------------------------------------
+# np.tanh where NumPy's own tanh is the faster (issue 15)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_native_tanh_follows_numpys_dispatch():
+    from numpy.lib.introspect import opt_func_info
+
+    for dtype in (np.float64, np.float32):
+        char = np.dtype(dtype).char
+        current = opt_func_info(func_name="^tanh$")["tanh"][char + char]["current"]
+        assert engine.native_tanh(dtype) == current.startswith(("X86_V4", "AVX512"))
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_workspace_and_evaluator_tanh_is_np_tanh_or_the_exp_form(monkeypatch, native):
+    # whichever tanh the machine gets, the hot paths compute exactly that function, and the
+    # plain functions keep the exp form (the exported script's)
+    monkeypatch.setattr(engine, "native_tanh", lambda dtype=np.float64: native)
+    acts = ("tanh", "relu", "tanh")
+    ws, params, X, Y = workspace_problem(acts, 1, 0.0)
+    ws.forward()
+    got = ws.cache()
+    cache = forward(params, X, acts)
+    tanh = np.tanh if native else engine._tanh
+    for k in (1, 3):
+        assert got[f"A{k}"].tobytes() == tanh(got[f"Z{k}"]).tobytes(), k
+        np.testing.assert_allclose(got[f"A{k}"], cache[f"A{k}"], rtol=1e-14, atol=1e-15)
+    assert cache["A1"].tobytes() == engine._tanh(cache["Z1"]).tobytes()
+    ws.forward_layer(1)  # the staged pass: the same bits
+    assert ws.act[1].tobytes() == got["A1"].tobytes()
+    # the float32 test pass, against the plain cost
+    sizes = (3, *HIDDEN_SIZES[:3], 1)
+    ev = Evaluator(sizes, acts, X, Y, capacity=2)
+    J, acc = ev.evaluate(ws.theta)[0]
+    assert J == close(cost(cache, Y), 2e-6) and acc == engine.accuracy(cache["A4"], Y)
