@@ -512,15 +512,21 @@ def _run(ops: list) -> None:
 
 
 def _max_rows_ops(Z: Array, out: Array) -> list:
-    """``out = max(Z, 0)`` (``(1, m)``) of ``Z`` ``(K, m)``, one row after another (for the few
-    rows of an output layer, cheaper than ``np.max``'s reduction)."""
+    """``out = max(Z, 0)`` (``(1, m)``) of ``Z`` ``(K, m)``: for two or three rows one row after
+    another (0.9 us here for three rows of 400, against 1.0 for ``np.maximum.reduce``), for
+    more ``np.maximum.reduce`` (1.2 against 1.8 us for six)."""
+    if len(Z) > 3:
+        return [(functools.partial(np.maximum.reduce, axis=0, out=out[0]), (Z,))]
     maximum = functools.partial(np.maximum, out=out)
     ops = [(maximum, (Z[0:1], Z[1:2]))]
     return ops + [(maximum, (out, Z[i : i + 1])) for i in range(2, len(Z))]
 
 
 def _sum_rows_ops(E: Array, out: Array) -> list:
-    """``out = sum(E, 0)`` (``(1, m)``) row after row, as ``_max_rows_ops``."""
+    """``out = sum(E, 0)`` (``(1, m)``), as ``_max_rows_ops``: the rows added in order either
+    way."""
+    if len(E) > 3:
+        return [(functools.partial(np.add.reduce, axis=0, out=out[0]), (E,))]
     ops = [(np.add, (E[0:1], E[1:2], out))]
     return ops + [(np.add, (out, E[i : i + 1], out)) for i in range(2, len(E))]
 
