@@ -15,10 +15,10 @@ median epochs per second over interleaved repeats of
 and the time to evaluate the network on a 100x100 grid. For L it also prints the GFLOP/s the
 trainer reaches beside this machine's float64 matrix-multiply peak, measured in the same run.
 "ratio" is trainer/naive of the two medians; "paired" the median of the repeats' own
-trainer/naive (each repeat runs trainer and naive back to back, so a pair shares the machine's
-speed of the moment: the steadier figure when the machine's speed moves); "each run" the lowest
-and highest of those pairs, which shows how much the machine's speed moved during the run.
-"met" says whether the ratio and the paired figure reach the target.
+trainer/naive (each repeat runs trainer and naive back to back, in turn first, so a pair shares
+the machine's speed of the moment: the steadier figure when the machine's speed moves); "each
+run" the lowest and highest of those pairs, which shows how much the machine's speed moved
+during the run. "met" says whether the ratio and the paired figure reach the target.
 """
 
 from __future__ import annotations
@@ -193,8 +193,10 @@ def bench(name: str, repeats: int, seconds: float) -> dict:
         run(2)
         batch[key] = max(1, int(seconds * _rate(run, 3)))
     rates = {key: [] for key in runners}
-    for _ in range(repeats):
-        for key, run in runners.items():
+    for i in range(repeats):
+        # every other repeat in reverse order: trainer and naive stay back to back, and neither
+        # always runs first (on a warmer or a quieter machine)
+        for key, run in list(runners.items())[:: 1 if i % 2 == 0 else -1]:
             rates[key].append(_rate(run, batch[key]))
     out = {key: statistics.median(v) for key, v in rates.items()}
     # The ratio of each repeat's pair (trainer and naive run back to back): their median is the

@@ -61,3 +61,20 @@ def test_bench_measures_pairs_and_prints_both_figures(monkeypatch, capsys):
         "1.5",
         "yes",
     ]
+
+
+def test_repeats_run_trainer_and_naive_back_to_back_in_turn_first(monkeypatch):
+    calls = []
+    real_rate = bench._rate
+
+    def spy(run, n):
+        calls.append(run)
+        return real_rate(run, n)
+
+    monkeypatch.setattr(bench, "_rate", spy)
+    bench.bench("S", repeats=3, seconds=0.002)
+    names = {}
+    for run in calls[:3]:  # the calibration runs each contender once, in order
+        names[run] = len(names)
+    order = [names[run] for run in calls[3:]]  # 0 trainer, 1 naive, 2 engine
+    assert order == [0, 1, 2, 2, 1, 0, 0, 1, 2]
