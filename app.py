@@ -884,13 +884,19 @@ def edit_parameter(t: Trainer, frame: views.Frame, name: str, index, what: str) 
         f"**{label}**, {what}: now {value:.4g}; d{label} = {grad:.3g}, so the next step "
         f"changes it by −α·d{name} = {update:+.3g}."
     )
+    if t.diverged:
+        st.caption("Training diverged: Reset to edit the network again.")
+        return
+    start = views.edit_start(value, MAX_EDIT)
+    if start != value:
+        st.caption(f"An edit can set values within ±{MAX_EDIT:,g}: the form starts at {start:g}.")
     form_key = f"edit_{name}_{index[0]}_{index[1]}_{t.epoch}"
     with st.form(form_key, border=False):
         st.number_input(
             f"New value of {label}",
             min_value=-MAX_EDIT,
             max_value=MAX_EDIT,
-            value=float(value),
+            value=start,
             step=0.1,
             format="%.4f",
             key=form_key + "_value",

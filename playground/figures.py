@@ -1775,14 +1775,15 @@ def activation_view(
             "tickformat": ".0%",
             "showgrid": False,
             "zeroline": False,
-            "title": _axis_title("share of z") if c == cols - 1 or p == n - 1 else None,
+            # (an empty title, not None: a None title cannot take a font size later)
+            "title": _axis_title("share of z" if c == cols - 1 or p == n - 1 else ""),
         }
         layout[f"yaxis{y_curve}"] = {
             "overlaying": f"y{y_hist}",
             "tickmode": "auto",  # its own ticks, not synced to the histogram's
             "anchor": f"x{xs}",
             "side": "left",
-            "title": _axis_title("f, f′") if c == 0 else None,
+            "title": _axis_title("f, f′" if c == 0 else ""),
         }
         layout["annotations"].append(
             {

@@ -244,3 +244,11 @@ def parameter_values(frame: Frame, alpha: float, name: str, index) -> tuple[floa
     value = float(frame.params[name][tuple(index)])
     grad = float(frame.grads[f"d{name}"][tuple(index)])
     return value, grad, -alpha * grad
+
+
+def edit_start(value: float, limit: float) -> float:
+    """The value an edit form starts from: ``value`` itself when an edit could set it, else the
+    nearest value it can (within ``±limit``; 0 for a value that is not finite)."""
+    if not np.isfinite(value):
+        return 0.0
+    return float(min(max(value, -limit), limit))

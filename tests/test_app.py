@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import plotly.io as pio
 import pytest
+from apptest_tools import TypedSelectbox
 from streamlit.testing.v1 import AppTest
 
 from playground import figures, views
@@ -558,3 +559,58 @@ def test_the_paused_boundary_is_one_frame_of_shading_under_the_points(at):
     at.sidebar.toggle(key="discretize").set_value(True).run()
     sharp = boundary()["shading"]
     assert sharp["line"] is None and len(set(sharp["colors"])) == 2
+
+
+def test_every_mode_in_presentation_mode(at):
+    """A presenter's large type on every tab (the Checks tab's charts once failed on it)."""
+    at.toggle(key="present").set_value(True).run()
+    at.button(key="step").click().run()
+    for mode in ("Equations", "Checks", "Replay", "Compare", "Sweep", "Train"):
+        at.segmented_control(key="mode").set_value(mode).run()
+        assert not at.exception, mode
+        for spec in charts(at).values():
+            assert spec["layout"]["font"]["size"] == 22, mode
+
+
+def test_a_setting_survives_the_views_tabs_and_hidden_controls_that_hide_it(at):
+    """Streamlit forgets a widget's value in a run that does not draw it: the page's settings
+    live in its own state, so every one comes back as it was left."""
+    at.segmented_control(key="kind").set_value("dW").run()
+    at.segmented_control(key="view").set_value("Gradients").run()  # "Show" is not drawn here
+    at.segmented_control(key="mode").set_value("Checks").run()  # nor "View" here
+    at.segmented_control(key="mode").set_value("Train").run()
+    at.segmented_control(key="view").set_value("Network").run()
+    assert at.segmented_control(key="kind").value == "dW"
+    assert "The network: dW (gradient)" in json.dumps(chart(at, "The network")["layout"])
+    at.sidebar.slider(key="noise").set_value(0.35).run()
+    at.sidebar.multiselect(key="hidden").set_value(["noise"]).run()
+    at.run()
+    at.sidebar.multiselect(key="hidden").set_value([]).run()
+    assert at.sidebar.slider(key="noise").value == 0.35
+    at.sidebar.slider(key="n_layers").set_value(3).run()
+    at.sidebar.number_input(key="units_3").set_value(7).run()
+    at.sidebar.slider(key="n_layers").set_value(1).run()
+    at.sidebar.slider(key="n_layers").set_value(3).run()
+    assert at.sidebar.number_input(key="units_3").value == 7
+    assert at.session_state.trainer.layer_sizes == (2, 4, 4, 7, 1)
+    at.segmented_control(key="mode").set_value("Compare").run()
+    at.selectbox(key="cmp_init").set_value("he").run()
+    at.segmented_control(key="mode").set_value("Train").run()
+    at.segmented_control(key="mode").set_value("Compare").run()
+    assert at.selectbox(key="cmp_init").value == "he"
+
+
+def test_a_typed_learning_rate_that_is_not_one_is_refused_with_a_word(at):
+    box = at.sidebar.selectbox(key="alpha")
+    box.__class__ = TypedSelectbox
+    box.typed = "lots"
+    box.run()
+    assert not at.exception
+    assert "'lots' is not a learning rate" in " ".join(e.value for e in at.sidebar.error)
+    assert at.sidebar.selectbox(key="alpha").value == "0.3"
+    assert at.session_state.trainer.alpha == 0.3
+    box = at.sidebar.selectbox(key="alpha")
+    box.__class__ = TypedSelectbox
+    box.typed = "0.05"
+    box.run()
+    assert at.session_state.trainer.alpha == 0.05 and not at.sidebar.error

@@ -68,6 +68,15 @@ def test_parameter_values(trainer):
     assert (value, grad) == (trainer.params["B1"][2, 0], trainer.grads["dB1"][2, 0])
 
 
+@pytest.mark.parametrize(
+    ("value", "start"),
+    [(0.25, 0.25), (-1000.0, -1000.0), (6.7e9, 1000.0), (-1e23, -1000.0), (float("nan"), 0.0),
+     (float("-inf"), 0.0)],
+)  # fmt: skip
+def test_an_edit_starts_within_what_it_can_set(value, start):
+    assert views.edit_start(value, 1000.0) == start
+
+
 def test_metrics_as_the_page_shows_them():
     row = {"train_cost": 0.123456, "test_cost": 0.5, "train_acc": 0.9876, "test_acc": 1.0}
     assert views.metrics(12345, row) == [
