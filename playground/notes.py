@@ -10,6 +10,12 @@
   the trainer is exactly (bit for bit) where one ``trainer.step(1)`` would have put it.
 * ``gradient_contribution(trainer, i)`` is one training point's share of ``dWL`` and ``dBL``.
 
+More than two classes (issue 16): the trainer's output is the notes' sigmoid unit for two
+classes and a softmax of ``K`` units beyond (``trainer.output``). The equations then show
+``AL = softmax(ZL)`` and the categorical cross-entropy ``J = -1/m sum(Y * log AL)``; every line
+from ``dZL = AL - Y`` on is the notes' line as it stands, with ``K`` rows in the output layer's
+matrices. Two classes give exactly the lines they always did.
+
 Values always describe the trainer's current state: ``trainer.cache`` (the forward pass at the
 current parameters, training columns), ``trainer.grads`` (the gradients at the current
 parameters, i.e. those the next update will use) and ``trainer.params``.
@@ -92,6 +98,15 @@ _DF_TEX = {
     ),
     "linear": lambda a, z: "1",
 }
+
+
+_SAME_DZ = "the sigmoid's line: the softmax with its cost gives it too"
+
+
+def _softmax_tex(k: int, row: str = "c") -> str:
+    """Row ``row`` of ``Ak = softmax(Zk)`` in one column: ``A_3[c] = e^{Z_3[c]} / sum_j ...``."""
+    a, z = rf"A{_sub(k)}[{row}]", rf"Z{_sub(k)}"
+    return rf"{a} = \frac{{e^{{{z}[{row}]}}}}{{\sum_{{j}} e^{{{z}[j]}}}}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +199,7 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
     ``update-Bk``: ``6 L + 1`` equations.
     """
     L, alpha, l2, l1 = trainer.L, trainer.step_alpha, trainer.ws.l2, trainer.ws.l1
+    softmax = trainer.output == "softmax"
     activations = tuple(trainer.config.activations)
     cache, grads, params = trainer.cache, trainer.grads, trainer.params
     Y = trainer.ws.Y
@@ -219,24 +235,33 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
         rf"\qquad \lambda_1 = {l1:g}" if l1 else ""
     )
 
-    # Forward pass: Zk = Wk A(k-1) + Bk, Ak = fk(Zk); AL = sigmoid(ZL).
+    # Forward pass: Zk = Wk A(k-1) + Bk, Ak = fk(Zk); AL = sigmoid(ZL) (or softmax(ZL)).
     for k in range(1, L + 1):
         Z, A, W, B, Ap = f"Z{k}", f"A{k}", f"W{k}", f"B{k}", f"A{k - 1}"
         if k < L:
             f = _F_TEX[activations[k - 1]](t(Z))
             fk = rf"f{_sub(k)}({t(Z)}) = {f}"
+        elif softmax:
+            fk = rf"\mathrm{{softmax}}({t(Z)})"
         else:
             fk = rf"\sigma({t(Z)})"
         formula = rf"{t(Z)} = {t(W)} {t(Ap)} + {t(B)} \qquad {t(A)} = {fk}"
+        # softmax: each column's K values, exponentiated and divided by their sum
+        where = rf" \qquad \left[\,{_softmax_tex(k)}\,\right]" if softmax and k == L else ""
         latex = (
             rf"\begin{{aligned}} {s(Z)} &= {s(W)}\,{s(Ap)} + {s(B)} \\"
-            rf" {s(A)} &= {fk} \end{{aligned}}"
+            rf" {s(A)} &= {fk}{where} \end{{aligned}}"
         )
         add(f"forward-{k}", SECTIONS[0], formula, latex, (Z, A), k, (W, Ap, B))
 
     # Cost (the trainer's training cost, with the L2 penalty when there is one).
     AL = f"A{L}"
-    data_term = r"-\frac{1}{m}\sum_{i=1}^{m}\left[y_i\log a_i + (1 - y_i)\log(1 - a_i)\right]"
+    if softmax:  # the categorical cross-entropy: -1/m sum(Y * log AL)
+        data_term = r"-\frac{1}{m}\sum_{i=1}^{m}\sum_{c=0}^{K-1} y_{ci}\log a_{ci}"
+        letters = rf"K = {Y.shape[0]},\ a_{{ci}} \text{{ in }} {s(AL)},\ y_{{ci}}"
+    else:
+        data_term = r"-\frac{1}{m}\sum_{i=1}^{m}\left[y_i\log a_i + (1 - y_i)\log(1 - a_i)\right]"
+        letters = rf"a_i \text{{ in }} {s(AL)},\ y_i"
     penalty = r" + \frac{\lambda}{2m}\sum_{k}\lVert W_k\rVert^{2}" if l2 else ""
     penalty += r" + \frac{\lambda_1}{m}\sum_{k}\lvert W_k\rvert" if l1 else ""
     formula = "J = " + data_term + penalty
@@ -244,7 +269,7 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
     # right edge of a laptop's page.
     lines = [rf"J = {data_term}", penalty] if penalty else [formula]
     lines[-1] += rf" = {num_tex(arrays['J'].item(), 4)}"
-    lines.append(rf"m = {m},\ a_i \text{{ in }} {s(AL)},\ y_i \text{{ in }} {s('Y')}{lam}")
+    lines.append(rf"m = {m},\ {letters} \text{{ in }} {s('Y')}{lam}")
     latex = r"\begin{gathered} " + r" \\ ".join(lines) + r" \end{gathered}"
     add("cost", SECTIONS[1], formula, latex, ("J",), L, (AL, "Y"))
 
@@ -254,6 +279,8 @@ def equations(trainer: Trainer, *, max_full: int = 4) -> list[Equation]:
         if k == L:
             formula = rf"{t(dZ)} = {t(AL)} - Y"
             latex = rf"{s(dZ)} = {s(AL)} - {s('Y')}"
+            if softmax:  # the same line as the sigmoid's: say so
+                latex += rf" \qquad \left[\,\text{{{_SAME_DZ}}}\,\right]"
             add(dZ, SECTIONS[2], formula, latex, (dZ,), L, (AL, "Y"))
         reg = rf" + \frac{{\lambda}}{{m}}\,{t(W)}" if l2 else ""
         reg += rf" + \frac{{\lambda_1}}{{m}}\,\mathrm{{sign}}({t(W)})" if l1 else ""
@@ -295,16 +322,17 @@ def shape_ledger(trainer: Trainer, *, grads: Mapping[str, Array] | None = None) 
 
     Rows: ``A0`` (= X), ``Z1, A1, ..., ZL, AL``, ``Y``, then ``dZk, dWk, dBk`` for k = L..1,
     then ``Wk, Bk`` for k = 1..L. Columns ``name``, ``shape`` (``"4 × 200"``), ``notes_shape``
-    (``"n1 × m"``) and ``matches``: for ``dWk`` (``dBk``) whether its shape equals that of
-    ``Wk`` (``Bk``), else None. ``grads`` replaces ``trainer.grads`` (for checking others').
+    (``"n1 × m"``; a softmax output layer's ``nL`` is written ``K``: ``"K × m"``) and
+    ``matches``: for ``dWk`` (``dBk``) whether its shape equals that of ``Wk`` (``Bk``), else
+    None. ``grads`` replaces ``trainer.grads`` (for checking others').
     """
     L = trainer.L
     cache, params = trainer.cache, trainer.params
     grads = trainer.grads if grads is None else grads
     rows: list[tuple[str, tuple[int, ...], str, bool | None]] = []
 
-    def n(k: int) -> str:
-        return f"n{k}"
+    def n(k: int) -> str:  # a softmax output's nL is the number of classes, K
+        return "K" if k == L and trainer.output == "softmax" else f"n{k}"
 
     rows.append(("A0", cache["A0"].shape, f"{n(0)} × m", None))
     for k in range(1, L + 1):
@@ -496,15 +524,24 @@ def unit_formula(
     k: int,
     i: int,
     max_terms: int = 8,
+    output: str | None = None,
 ) -> str:
     """Unit ``i`` of layer ``k`` as the notes compute it, row ``i`` of ``Zk = Wk A(k-1) + Bk``
     with the current numbers, in LaTeX: ``Z1[2] = 0.53 x1 - 0.21 x2 + 0.017`` and
     ``A1[2] = tanh(Z1[2])`` on one line. Inputs are the features (layer 1) or the previous
-    layer's units; past ``max_terms`` inputs the middle ones are elided."""
+    layer's units; past ``max_terms`` inputs the middle ones are elided.
+
+    ``output`` is the output layer's kind (``trainer.output``); None takes the trainer's rule
+    from the layer's size: one unit is the notes' sigmoid, more a softmax, whose unit ``i``
+    reads ``A3[i] = e^Z3[i] / sum_j e^Z3[j]`` (it depends on every unit of its layer)."""
     L = engine.n_layers(params)
     W, B = np.asarray(params[f"W{k}"]), np.asarray(params[f"B{k}"])
     if k < 1 or k > L or not 0 <= i < W.shape[0]:
         raise ValueError(f"no unit {i} in layer {k}")
+    if output is None:
+        output = "sigmoid" if np.shape(params[f"W{L}"])[0] == 1 else "softmax"
+    if output not in engine.OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; choose from {engine.OUTPUTS}")
     if k == 1:
         inputs = [_FEATURE_TEX.get(n, rf"\text{{{_tex_text(n)}}}") for n in feature_names]
     else:
@@ -523,6 +560,8 @@ def unit_formula(
     b = float(B[i, 0])
     out += rf" {'-' if b < 0 else '+'} {num_tex(abs(b))}"
     z = rf"Z{_sub(k)}[{i}]"
+    if k == L and output == "softmax":
+        return rf"{z} = {out.strip()} \qquad {_softmax_tex(k, str(i))}"
     a = _F_TEX["sigmoid" if k == L else activations[k - 1]](z)
     return rf"{z} = {out.strip()} \qquad A{_sub(k)}[{i}] = {a}"
 
@@ -541,12 +580,14 @@ def _tex_text(name: str) -> str:
 def gradient_contribution(trainer: Trainer, i: int) -> dict:
     """Training point ``i``'s own part of ``dWL`` and ``dBL`` at the current parameters.
 
-    Returns ``{"i", "layer", "y", "z", "a", "loss", "dZ", "a_prev", "dW", "dB", "dW_penalty",
-    "point"}``: ``dZ = a - y`` (nL, 1), ``dW = 1/m dZ a_prev^T`` (nL, n(L-1)),
-    ``dB = 1/m dZ`` (nL, 1), the point's loss ``-[y log a + (1-y) log(1-a)]`` (summed over the
-    output units), and ``point`` its raw 2-D coordinates. Summed over all ``i`` the ``dW`` give
-    ``dWL`` minus ``dW_penalty`` (``l2/m WL + l1/m sign(WL)``, zero without regularisation)
-    and the ``dB`` give ``dBL``.
+    Returns ``{"i", "layer", "output", "label", "y", "z", "a", "loss", "dZ", "a_prev", "dW",
+    "dB", "dW_penalty", "point"}``: ``dZ = a - y`` (nL, 1), ``dW = 1/m dZ a_prev^T``
+    (nL, n(L-1)), ``dB = 1/m dZ`` (nL, 1), the point's loss ``-[y log a + (1-y) log(1-a)]``
+    (the sigmoid's) or ``-sum(y * log a)`` (the softmax's: ``y`` is its one-hot column, ``a``
+    its ``K`` probabilities and ``dZ`` a ``K``-vector), its class number ``label``, the output's
+    kind ``output``, and ``point`` its raw 2-D coordinates. Summed over all ``i`` the ``dW``
+    give ``dWL`` minus ``dW_penalty`` (``l2/m WL + l1/m sign(WL)``, zero without
+    regularisation) and the ``dB`` give ``dBL``; the losses over ``m`` give the cost.
     """
     ws, L = trainer.ws, trainer.L
     m = ws.m
@@ -559,13 +600,18 @@ def gradient_contribution(trainer: Trainer, i: int) -> dict:
     dZ = ws.dZ[L][:, i : i + 1].copy()  # (nL, 1), = a - y
     a_prev = ws.act[L - 1][:, i : i + 1].copy()  # (n(L-1), 1)
     with np.errstate(all="ignore"):
-        loss = float(np.sum(np.logaddexp(0.0, z) - y * z))  # softplus(z) - y z
+        if trainer.output == "softmax":  # log sum(exp(z)) - z[label], as the engine's cost
+            loss = float(engine.cost({f"Z{L}": z}, y, output="softmax"))
+        else:
+            loss = float(np.sum(np.logaddexp(0.0, z) - y * z))  # softplus(z) - y z
         dW = (dZ @ a_prev.T) * ws.inv_m  # (nL, n(L-1))
         dB = dZ * ws.inv_m  # (nL, 1)
         penalty = (ws.l2 * ws.inv_m) * ws.W[L] + np.sign(ws.W[L]) * (ws.l1 * ws.inv_m)
     return {
         "i": i,
         "layer": L,
+        "output": trainer.output,
+        "label": int(trainer.data.labels_train[i]),
         "y": y,
         "z": z,
         "a": a,

@@ -553,3 +553,234 @@ def test_equations_use_the_next_steps_alpha_under_decay():
     for _ in staged.stages:
         staged.advance()
     np.testing.assert_allclose(trainer.params["W1"], new, rtol=1e-12, atol=1e-15)
+
+
+# ---------------------------------------------------------------------------------------------
+# More than two classes: a softmax output (issue 16)
+
+
+def make_k_trainer(classes=3, hidden=(6, 5), activations=None, epochs=3, **changes) -> Trainer:
+    """A trainer on the ``classes``-arm spiral, with a softmax output of ``classes`` units."""
+    changes.setdefault("dataset", "spiral")
+    return make_trainer(hidden, activations, epochs, classes=classes, **changes)
+
+
+def test_k_class_trainer_is_a_softmax():  # what the tests below rely on
+    t = make_k_trainer(4)
+    assert t.output == "softmax" and t.ws.Y.shape == (4, 200) and t.params["W3"].shape == (4, 5)
+
+
+def test_softmax_equations_lines_and_live_shapes():
+    trainer = make_k_trainer(3, (4, 4), ("tanh", "relu"))
+    eqs = by_key(notes.equations(trainer))
+    assert [e.key for e in eqs.values()] == expected_keys(3)  # the same 19 lines as K = 2
+    assert eqs["forward-3"].formula == (r"Z_3 = W_3 A_2 + B_3 \qquad A_3 = \mathrm{softmax}(Z_3)")
+    assert r"A_3[c] = \frac{e^{Z_3[c]}}{\sum_{j} e^{Z_3[j]}}" in eqs["forward-3"].latex
+    # The issue's line: dZ3 (3x200) = A3 (3x200) - Y (3x200), the notes' line as it stands.
+    gray = r"\,\textcolor{gray}"
+    assert eqs["dZ3"].formula == "dZ_3 = A_3 - Y"
+    assert eqs["dZ3"].latex.startswith(
+        rf"dZ_3{gray}{{(3\times 200)}} = A_3{gray}{{(3\times 200)}} - Y{gray}{{(3\times 200)}}"
+    )
+    assert "sigmoid's line" in eqs["dZ3"].latex
+    assert eqs["dW3"].latex.startswith(
+        rf"dW_3{gray}{{(3\times 4)}} = \frac{{1}}{{m}}\cdot dZ_3{gray}{{(3\times 200)}}"
+    )
+    assert eqs["dZ2"].latex.startswith(
+        rf"dZ_2{gray}{{(4\times 200)}} = W_3^{{T}}{gray}{{(4\times 3)}}\cdot "
+        rf"dZ_3{gray}{{(3\times 200)}} * f_2'(Z_2){gray}{{(4\times 200)}}"
+    )
+    # The categorical cross-entropy with its value and what its letters are.
+    cost = eqs["cost"]
+    assert cost.formula == r"J = -\frac{1}{m}\sum_{i=1}^{m}\sum_{c=0}^{K-1} y_{ci}\log a_{ci}"
+    J = trainer.last["train_cost"]
+    assert rf"y_{{ci}}\log a_{{ci}} = {J:.4g} \\ m = 200,\ K = 3,\ " in cost.latex
+    assert rf"a_{{ci}} \text{{ in }} A_3{gray}{{(3\times 200)}}" in cost.latex
+    assert cost.values["A3"].shape == (3, 200) and cost.values["Y"].shape == (3, 200)
+    # ... which is -1/m sum(Y * log A3) of the trainer's own matrices.
+    A3, Y = trainer.cache["A3"], trainer.ws.Y
+    assert J == pytest.approx(-np.sum(Y * np.log(A3)) / trainer.m, rel=1e-12)
+
+
+def test_two_classes_keep_the_notes_sigmoid_lines():
+    eqs = by_key(notes.equations(make_trainer()))
+    text = " ".join(s for e in eqs.values() for s in (e.formula, e.latex))
+    assert "softmax" not in text and "K =" not in text and "sigmoid's line" not in text
+    assert eqs["forward-3"].formula.endswith(r"A_3 = \sigma(Z_3)")
+    assert r"(1 - y_i)\log(1 - a_i)" in eqs["cost"].formula
+
+
+@pytest.mark.parametrize(
+    "classes, hidden, activations",
+    [(3, (3,), ("sigmoid",)), (5, (4, 5), ("tanh", "relu")), (6, (), ())],
+)
+def test_softmax_shapes_in_latex_match_the_arrays(classes, hidden, activations):
+    trainer = make_k_trainer(classes, hidden, activations or None)
+    arrays = state_arrays(trainer)
+    L = trainer.L
+    assert arrays[f"W{L}"].shape[0] == classes
+    for e in notes.equations(trainer):
+        tags = TAGGED.findall(e.latex)
+        tagged = {untex(symbol) for symbol, *_ in tags}
+        assert {n for n in e.values if n != "J"} <= tagged, e.key
+        for symbol, transposed, rows, cols in tags:
+            shape = arrays[untex(symbol)].shape
+            assert (int(rows), int(cols)) == (shape[::-1] if transposed else shape), (e.key, symbol)
+        for name, view in e.values.items():
+            if name != "J":
+                assert view.shape == arrays[name].shape
+        strings = [e.formula, e.latex, *(v.latex for v in e.values.values())]
+        for s in strings:
+            assert _balanced(s) and s.count(r"\left") == s.count(r"\right"), s
+            assert not re.search(r"_\{?\\text", s), s
+            assert "nan" not in s.lower() and "inf" not in s, s
+
+
+def test_softmax_shape_ledger_writes_the_output_layer_with_k():
+    trainer = make_k_trainer(4, (5, 3))
+    rows = notes.shape_ledger(trainer).set_index("name")
+    arrays = state_arrays(trainer)
+    for name, row in rows.iterrows():
+        assert row["shape"] == " × ".join(map(str, arrays[name].shape)), name
+    for name in ("Z3", "A3", "Y", "dZ3"):
+        assert rows.loc[name, "shape"] == "4 × 200" and rows.loc[name, "notes_shape"] == "K × m"
+    assert rows.loc["W3", "notes_shape"] == rows.loc["dW3", "notes_shape"] == "K × n2"
+    assert rows.loc["B3", "notes_shape"] == "K × 1" and rows.loc["dW3", "shape"] == "4 × 3"
+    assert rows.loc["Z2", "notes_shape"] == "n2 × m" and rows.loc["W2", "notes_shape"] == "n2 × n1"
+    assert (rows.loc[["dW3", "dB3", "dW2", "dB2", "dW1", "dB1"], "matches"] == True).all()  # noqa: E712
+    grads = trainer.grads
+    grads["dB3"] = grads["dB3"][:3]  # a gradient missing a class
+    assert notes.shape_ledger(trainer, grads=grads).set_index("name").loc["dB3", "matches"] is False
+
+
+@pytest.mark.parametrize("classes", [3, 6])
+@pytest.mark.parametrize(
+    "hidden, activation", [((4, 3), "tanh"), ((5,), "relu"), ((), None), ((3, 3, 3), "sigmoid")]
+)
+def test_staged_softmax_epochs_equal_normal_steps_bit_for_bit(classes, hidden, activation):
+    acts = (activation,) * len(hidden) if hidden else None
+    staged_trainer = make_k_trainer(classes, hidden, acts, epochs=2)
+    reference = make_k_trainer(classes, hidden, acts, epochs=2)
+    staged = notes.StagedStep(staged_trainer)
+    for _ in range(3):
+        before = staged_trainer.ws.theta.copy()
+        for stage in staged.stages:
+            assert staged.advance() == stage
+        assert staged.done and staged.stepped == 1
+        reference.step(1)
+        assert not np.array_equal(staged_trainer.ws.theta, before)  # it did train
+        assert_same_state(staged_trainer, reference)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"l2": 0.02, "l1": 0.01}, {"batch_size": 30}, {"dtype": "float32"}, {"decay": 0.1}],
+    ids=str,
+)
+def test_staged_softmax_epochs_equal_normal_steps_other_settings(changes):
+    staged_trainer, reference = make_k_trainer(**changes), make_k_trainer(**changes)
+    staged = notes.StagedStep(staged_trainer)
+    for _ in range(2):
+        for _ in staged.stages:
+            staged.advance()
+        reference.step(1)
+        assert_same_state(staged_trainer, reference)
+
+
+def test_staged_softmax_produces_the_engines_values():
+    trainer = make_k_trainer(3, (4, 4), ("tanh", "sigmoid"), epochs=4)
+    acts, L, alpha = trainer.config.activations, trainer.L, trainer.alpha
+    params = trainer.params
+    X, Y = trainer.data.X_train, trainer.data.Y_train
+    cache = engine.forward(params, X, acts, "softmax")
+    grads = engine.backward(params, cache, Y, acts)
+    expected = {**cache, **grads, "J": engine.cost(cache, Y, output="softmax")}
+    sigmoids = engine.cost(engine.forward(params, X, acts), Y)  # the wrong output's cost
+    staged = notes.StagedStep(trainer)
+    for _ in range(2 * L + 1):
+        staged.advance()
+        for name, value in staged.produced().items():
+            np.testing.assert_allclose(value, expected[name], rtol=0, atol=1e-12, err_msg=name)
+    assert staged.cost == pytest.approx(expected["J"], rel=1e-12)
+    assert abs(staged.cost - sigmoids) > 0.1  # so the check can tell the outputs apart
+    np.testing.assert_allclose(expected["A3"].sum(axis=0), 1.0, rtol=1e-15)
+    staged.advance()  # update
+    new = engine.update(params, grads, alpha)
+    for name, value in staged.produced().items():
+        np.testing.assert_allclose(value, new[name], rtol=0, atol=1e-12, err_msg=name)
+
+
+def test_staged_softmax_abandon_mid_backward():
+    trainer, reference = make_k_trainer(epochs=2), make_k_trainer(epochs=2)
+    grad_before = trainer.ws.grad.copy()
+    staged = notes.StagedStep(trainer)
+    for _ in range(trainer.L + 2):
+        staged.advance()
+    assert staged.in_backward and trainer.ws.grad.tobytes() != grad_before.tobytes()
+    staged.abandon()
+    assert trainer.ws.grad.tobytes() == grad_before.tobytes()
+    trainer.step(1)
+    reference.step(1)
+    assert_same_state(trainer, reference)
+
+
+@pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.03, 0.01)])
+def test_softmax_gradient_contributions_sum_to_the_output_gradient(l2, l1):
+    trainer = make_k_trainer(3, (4, 3), ("tanh", "relu"), epochs=5, l2=l2, l1=l1)
+    L, m, grads = trainer.L, trainer.m, trainer.grads
+    parts = [notes.gradient_contribution(trainer, i) for i in range(m)]
+    dW = sum(p["dW"] for p in parts) + parts[0]["dW_penalty"]
+    dB = sum(p["dB"] for p in parts)
+    np.testing.assert_allclose(dW, grads[f"dW{L}"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(dB, grads[f"dB{L}"], rtol=0, atol=1e-12)
+    labels = trainer.data.labels_train
+    for i in (0, 77, 150):  # a point of each class (the spiral's classes come in order)
+        p = parts[i]
+        assert p["output"] == "softmax" and p["label"] == labels[i]
+        assert p["dZ"].shape == p["a"].shape == p["y"].shape == (3, 1)
+        assert p["dW"].shape == (3, 3) and p["dB"].shape == (3, 1)
+        np.testing.assert_array_equal(p["y"][:, 0], np.eye(3)[labels[i]])
+        np.testing.assert_array_equal(p["dZ"], p["a"] - p["y"])
+        assert p["a"].sum() == pytest.approx(1.0, rel=1e-15)
+        assert p["dZ"].sum() == pytest.approx(0.0, abs=1e-15)  # the K entries of dZ cancel
+        np.testing.assert_array_equal(p["a"][:, 0], trainer.cache[f"A{L}"][:, i])
+        assert p["loss"] == pytest.approx(-np.log(p["a"][p["label"], 0]), rel=1e-12)
+        np.testing.assert_allclose(p["dW"], np.outer(p["dZ"], p["a_prev"]) / m, rtol=1e-15)
+    assert sorted({p["label"] for p in parts}) == [0, 1, 2]
+    if not (l2 or l1):
+        assert sum(q["loss"] for q in parts) / m == pytest.approx(
+            trainer.last["train_cost"], rel=1e-12
+        )
+
+
+def test_sigmoid_gradient_contribution_names_its_output_and_label():
+    trainer = make_trainer(epochs=2)
+    for i in (0, 150):
+        p = notes.gradient_contribution(trainer, i)
+        assert p["output"] == "sigmoid" and p["label"] == trainer.data.labels_train[i]
+        assert p["label"] == int(p["y"][0, 0])
+
+
+def test_unit_formula_of_a_softmax_output_unit():
+    trainer = make_k_trainer(3, (2,), ("tanh",))
+    p, acts, names = trainer.params, trainer.config.activations, trainer.data.feature_names
+    p["W2"][2] = [1.5, -0.25]
+    p["B2"][2, 0] = 0.5
+    expected = (
+        r"Z_2[2] = 1.5\,A_1[0] - 0.25\,A_1[1] + 0.5 \qquad "
+        r"A_2[2] = \frac{e^{Z_2[2]}}{\sum_{j} e^{Z_2[j]}}"
+    )
+    assert notes.unit_formula(p, acts, names, 2, 2) == expected  # the output's kind inferred
+    assert notes.unit_formula(p, acts, names, 2, 2, output="softmax") == expected
+    assert notes.unit_formula(p, acts, names, 2, 2, output="sigmoid").endswith(
+        r"A_2[2] = \sigma(Z_2[2])"
+    )  # (the engine's K independent sigmoids, when asked for)
+    hidden = notes.unit_formula(p, acts, names, 1, 0)
+    assert hidden.endswith(r"A_1[0] = \tanh(Z_1[0])")  # hidden units as before
+    with pytest.raises(ValueError, match="no unit 3"):
+        notes.unit_formula(p, acts, names, 2, 3)
+    with pytest.raises(ValueError, match="unknown output"):
+        notes.unit_formula(p, acts, names, 2, 0, output="relu")
+    # The notes' single sigmoid unit stays a sigmoid without being told.
+    two = make_trainer((2,), ("tanh",))
+    assert notes.unit_formula(two.params, acts, names, 2, 0).endswith(r"A_2[0] = \sigma(Z_2[0])")
