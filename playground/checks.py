@@ -6,7 +6,14 @@ and what one step of each size along the gradient would do to the cost.
   words how well they agree (``verdict``, ``overall``).
 * ``activation_stats`` reads a forward cache: per hidden layer, how many outputs are saturated,
   how many ReLUs are dead, how much gradient ``f'(Z)`` lets through.
+* ``output_stats`` reads the output layer: how sure the network is, how often it is sure and
+  wrong, how much ``dZL = AL - Y`` sends back, and which classes it predicts.
 * ``lr_preview`` evaluates ``J(theta - alpha dtheta)`` over a range of ``alpha``.
+
+The output layer is the notes' sigmoid unit or, for ``K >= 3`` classes, a softmax of ``K``
+units with the categorical cross-entropy (``output``: ``"sigmoid"`` or ``"softmax"``, as
+``engine.forward`` takes it). Left out (None), it is the trainer's rule
+(``engine.output_layer``): one output unit is a sigmoid, more are a softmax.
 
 Shapes follow the notes: ``X`` is ``(n0, m)``, ``Y`` is ``(nL, m)``, ``Wk`` is ``(nk, nk-1)``,
 ``Bk`` is ``(nk, 1)``. Everything is computed in float64. This module imports numpy and
@@ -30,12 +37,15 @@ __all__ = [
     "GradCheckRow",
     "LRPreview",
     "LayerStats",
+    "OutputStats",
     "activation_curves",
     "activation_panels",
     "activation_stats",
     "best_alpha",
     "gradient_check",
     "lr_preview",
+    "output_kind",
+    "output_stats",
     "overall",
     "verdict",
 ]
@@ -226,6 +236,18 @@ def _check_shapes(params: Mapping[str, Array], X: Array, Y: Array, L: int) -> No
         raise ValueError(f"Y must have shape {(params[f'W{L}'].shape[0], X.shape[1])}")
 
 
+def output_kind(nL: int, output: str | None = None) -> str:
+    """The output layer's kind: ``output`` when given (checked), else the trainer's rule for an
+    output layer of ``nL`` units: one unit is the notes' sigmoid, more a softmax."""
+    if output is None:
+        return "sigmoid" if int(nL) == 1 else "softmax"
+    if output not in engine.OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; choose from {engine.OUTPUTS}")
+    if output == "softmax" and int(nL) < 2:
+        raise ValueError(f"a softmax output needs at least 2 units, got {nL}")
+    return output
+
+
 def _pick(size: int, max_entries: int | None, rng: np.random.Generator) -> NDArray[np.intp]:
     """Flat indices to check: all of them, or a sorted random sample of ``max_entries``."""
     if max_entries is None or size <= max_entries:
@@ -244,6 +266,7 @@ def _perturbed_costs(
     flat: NDArray[np.intp],
     h: float,
     l1: float = 0.0,
+    output: str = "sigmoid",
 ) -> tuple[Array, Array, NDArray[np.bool_]]:
     """``J(theta + h e)`` and ``J(theta - h e)`` for the entries ``flat`` of ``kind + k``.
 
@@ -251,8 +274,8 @@ def _perturbed_costs(
     ``d A(k-1)[j]`` (or ``d``); layers ``< k`` are unchanged and taken from ``cache``. The
     perturbed copies of ``Ak`` are laid side by side as columns, so layers ``k+1..L`` run for
     all of them in one product per layer. The cost is ``engine.cost`` of each copy's ``ZL``
-    with the perturbed parameters (for the L2 term). Also returns, per entry, whether either
-    step moved a unit of a ReLU-type layer across ``z = 0``.
+    with the perturbed parameters (for the L2 term), for the ``output`` layer's kind. Also
+    returns, per entry, whether either step moved a unit of a ReLU-type layer across ``z = 0``.
     """
     L = len(names) + 1
     P = params[f"{kind}{k}"]
@@ -299,7 +322,7 @@ def _perturbed_costs(
         for p in range(2 * c):  # the cost of each copy, with its perturbed parameter for L2
             e = idx[p % c]
             P.flat[e] = old[p % c] + steps[p]
-            J[p] = engine.cost({f"Z{L}": Z[:, p, :]}, Y, params, l2, l1)
+            J[p] = engine.cost({f"Z{L}": Z[:, p, :]}, Y, params, l2, l1, output)
             P.flat[e] = old[p % c]
         plus[sel], minus[sel] = J[:c], J[c:]
         crossed[sel] = crossing[:c] | crossing[c:]
@@ -318,15 +341,18 @@ def gradient_check(
     seed: int = 0,
     grads: Mapping[str, ArrayLike] | None = None,
     l1: float = 0.0,
+    output: str | None = None,
 ) -> list[GradCheckRow]:
     """Backprop's gradient against central differences of the cost, matrix by matrix.
 
     For every ``W1, B1, ..., WL, BL``: the numerical slope ``(J(theta + h e) - J(theta - h e))
-    / 2h`` of ``J = engine.cost(engine.forward(params, X, activations), Y, params, l2, l1)`` for
-    each checked entry ``e``, compared with backprop's ``dWk`` / ``dBk``: ``engine.backward``,
-    or ``grads`` when given (e.g. a deliberately broken gradient). Matrices with more than
-    ``max_entries`` entries are checked on a random sample of that many (``seed``); ``None``
-    checks every entry. Inputs are cast to float64.
+    / 2h`` of ``J = engine.cost(engine.forward(params, X, activations, output), Y, params, l2,
+    l1, output)`` for each checked entry ``e``, compared with backprop's ``dWk`` / ``dBk``:
+    ``engine.backward``, or ``grads`` when given (e.g. a deliberately broken gradient).
+    ``output`` is the output layer's kind (``trainer.output``; None: ``output_kind``'s rule),
+    so a ``K``-class run is checked against its softmax's cost, not ``K`` sigmoids'. Matrices
+    with more than ``max_entries`` entries are checked on a random sample of that many
+    (``seed``); ``None`` checks every entry. Inputs are cast to float64.
 
     Returns one :class:`GradCheckRow` per matrix, in the order W1, B1, W2, B2, ...
     """
@@ -336,13 +362,14 @@ def gradient_check(
     Y64 = _as64("Y", Y)
     L = engine.n_layers(P64)
     _check_shapes(P64, X64, Y64, L)
+    output = output_kind(P64[f"W{L}"].shape[0], output)
     if not (h > 0 and math.isfinite(h)):
         raise ValueError(f"h must be a positive number, got {h}")
     if max_entries is not None and max_entries < 1:
         raise ValueError("max_entries must be at least 1 (or None for every entry)")
     with np.errstate(all="ignore"):
-        cache = engine.forward(P64, X64, names)
-        J0 = engine.cost(cache, Y64, P64, l2, l1)
+        cache = engine.forward(P64, X64, names, output)
+        J0 = engine.cost(cache, Y64, P64, l2, l1, output)
         if grads is None:
             grads = engine.backward(P64, cache, Y64, names, l2, l1)
         # Rounding error of one finite difference: a few ulps of the cost, over 2h.
@@ -358,7 +385,7 @@ def gradient_check(
                     raise ValueError(f"d{name} must have shape {P.shape}, got {bp_all.shape}")
                 flat = _pick(P.size, max_entries, rng)
                 plus, minus, crossed = _perturbed_costs(
-                    P64, cache, Y64, names, l2, kind, k, flat, h, l1
+                    P64, cache, Y64, names, l2, kind, k, flat, h, l1, output
                 )
                 num = (plus - minus) / (2 * h)
                 bp = bp_all.reshape(-1)[flat]
@@ -514,6 +541,90 @@ def activation_panels(stats: Sequence[LayerStats], *, max_range: float = 50.0) -
     return panels
 
 
+class OutputStats(NamedTuple):
+    """How the output layer ``layer`` (``output``: ``"sigmoid"`` or ``"softmax"``, ``units``
+    units, ``K`` classes) behaves on ``m`` points.
+
+    ``Z`` holds at most 5000 of the ``ZL`` values (strided, as ``LayerStats.Z``). Each point's
+    prediction is its most probable class (the sigmoid: class 1 where ``a > 0.5``) and its
+    confidence that class's probability. ``confident`` is the share of points predicted with
+    a probability above 0.99 (for the sigmoid, its saturated share: ``a < 0.01`` or
+    ``a > 0.99``), ``confident_wrong`` the share predicted so surely and wrongly: there the loss
+    is large. ``mean_true_prob`` is the mean probability the network gives each point's own
+    class (``exp(-loss)`` on average: 1/K for a network that guesses evenly).
+    ``mean_abs_dZ`` is the mean ``|dZL| = |AL - Y|`` over the layer's entries: the output's
+    ``dZL`` never vanishes on a wrong point, however saturated, because the cost's log
+    cancels the output's flat tails. ``predicted`` and ``actual`` count the points of each
+    class ``0..K-1`` predicted and labelled (a class the network never predicts shows as 0).
+    """
+
+    layer: int
+    output: str
+    units: int
+    classes: int
+    m: int
+    Z: Array
+    confident: float
+    confident_wrong: float
+    mean_true_prob: float
+    mean_abs_dZ: float
+    accuracy: float
+    predicted: NDArray[np.int64]
+    actual: NDArray[np.int64]
+
+
+def output_stats(
+    cache: Mapping[str, ArrayLike], Y: ArrayLike, output: str | None = None
+) -> OutputStats:
+    """The :class:`OutputStats` of a forward cache's output layer ``AL`` (``ZL``, ``AL``) for the
+    labels ``Y``: ``(1, m)`` 0/1 for the sigmoid, one-hot ``(K, m)`` for the softmax.
+    ``output`` as in ``gradient_check``."""
+    L = max((int(key[1:]) for key in cache if key[:1] == "Z" and key[1:].isdigit()), default=0)
+    if L < 1 or f"A{L}" not in cache:
+        raise ValueError("cache must hold the output layer's ZL and AL")
+    Z = np.asarray(cache[f"Z{L}"], dtype=np.float64)  # (nL, m)
+    A = np.asarray(cache[f"A{L}"], dtype=np.float64)  # (nL, m)
+    Y64 = np.asarray(Y, dtype=np.float64)
+    if Z.ndim != 2 or Z.shape != A.shape or Y64.shape != A.shape:
+        raise ValueError(f"Z{L}, A{L} and Y must be matrices of one shape")
+    nL, m = A.shape
+    output = output_kind(nL, output)
+    if output == "softmax":
+        K = nL
+        predicted = np.argmax(A, axis=0)  # (m,), the first of a tie as engine.accuracy
+        actual = np.argmax(Y64, axis=0)
+        sure = np.max(A, axis=0)  # (m,)
+        true_prob = np.sum(A * Y64, axis=0)
+    elif nL == 1:
+        K = 2
+        predicted = (A[0] > 0.5).astype(np.int64)
+        actual = (Y64[0] > 0.5).astype(np.int64)
+        sure = np.maximum(A[0], 1.0 - A[0])
+        true_prob = np.where(actual == 1, A[0], 1.0 - A[0])
+    else:
+        raise ValueError("output statistics need one sigmoid unit or a softmax output")
+    with np.errstate(invalid="ignore"):
+        confident = sure > 0.99
+        right = predicted == actual
+        flat = Z.reshape(-1)
+        step = max(1, math.ceil(flat.size / MAX_STATS_SAMPLES))
+        return OutputStats(
+            layer=L,
+            output=output,
+            units=nL,
+            classes=K,
+            m=m,
+            Z=flat[::step].copy(),
+            confident=float(np.mean(confident)),
+            confident_wrong=float(np.mean(confident & ~right)),
+            mean_true_prob=float(np.mean(true_prob)),
+            mean_abs_dZ=float(np.mean(np.abs(A - Y64))),
+            accuracy=float(np.mean(right)),
+            predicted=np.bincount(predicted, minlength=K).astype(np.int64),
+            actual=np.bincount(actual, minlength=K).astype(np.int64),
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Learning-rate preview
 
@@ -535,17 +646,20 @@ def lr_preview(
     l2: float = 0.0,
     alphas: ArrayLike | None = None,
     l1: float = 0.0,
+    output: str | None = None,
 ) -> LRPreview:
     """The cost after one gradient-descent step of each size ``alpha`` along ``-dtheta``.
 
     ``alphas`` defaults to 40 log-spaced values from 1e-4 to 100. Non-finite costs come back
-    as NaN; nothing raises or warns for a step that overflows.
+    as NaN; nothing raises or warns for a step that overflows. ``output`` is the output
+    layer's kind, as in ``gradient_check``.
     """
     names = tuple(activations)
     P64 = {key: _as64(key, val) for key, val in params.items() if key[:1] in "WB"}
     X64, Y64 = _as64("X", X), _as64("Y", Y)
     L = engine.n_layers(P64)
     _check_shapes(P64, X64, Y64, L)
+    output = output_kind(P64[f"W{L}"].shape[0], output)
     D = {}
     for key, P in P64.items():
         d = np.asarray(grads[f"d{key}"], dtype=np.float64)
@@ -556,10 +670,11 @@ def lr_preview(
     a = np.atleast_1d(a)
     costs = np.empty(a.shape)
     with np.errstate(all="ignore"):
-        current = engine.cost(engine.forward(P64, X64, names), Y64, P64, l2, l1)
+        current = engine.cost(engine.forward(P64, X64, names, output), Y64, P64, l2, l1, output)
         for n, alpha in enumerate(a):
             stepped = {key: P - alpha * D[key] for key, P in P64.items()}
-            costs[n] = engine.cost(engine.forward(stepped, X64, names), Y64, stepped, l2, l1)
+            cache = engine.forward(stepped, X64, names, output)
+            costs[n] = engine.cost(cache, Y64, stepped, l2, l1, output)
     costs[~np.isfinite(costs)] = np.nan
     return LRPreview(a, costs, current if math.isfinite(current) else math.nan)
 

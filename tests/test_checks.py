@@ -73,12 +73,16 @@ def test_real_backprop_agrees_to_seven_digits(act):
 @pytest.mark.parametrize("acts", [("tanh", "relu", "sigmoid"), ("leaky_relu", "linear", "tanh")])
 def test_deeper_mixed_network_with_l2_and_two_outputs(acts):
     params, X, Y, acts = network((3, 5, 4, 3, 2), acts, m=150, seed=1)
-    rows = checks.gradient_check(params, X, Y, acts, l2=0.7)
+    # Two independent sigmoid units (the engine's nL > 1 sigmoid output), asked for by name:
+    # left out, more than one output unit is taken for a softmax.
+    rows = checks.gradient_check(params, X, Y, acts, l2=0.7, output="sigmoid")
     assert len(rows) == 8
     assert max(r.rel_error for r in rows) < 1e-7
     # The L2 term matters: dropping it from backprop's gradient is caught.
     grads = engine.backward(params, engine.forward(params, X, acts), Y, acts, l2=0.0)
-    wrong = by_name(checks.gradient_check(params, X, Y, acts, l2=0.7, grads=grads))
+    wrong = by_name(
+        checks.gradient_check(params, X, Y, acts, l2=0.7, grads=grads, output="sigmoid")
+    )
     assert wrong["W1"].rel_error > 1e-3 and wrong["B1"].rel_error < 1e-7  # no L2 on biases
 
 
@@ -432,6 +436,188 @@ def test_best_alpha():
     assert checks.best_alpha([0.1, 1.0], [np.nan, np.nan]) is None
     with pytest.raises(ValueError):
         checks.best_alpha([0.1, 1.0], [0.3])
+
+
+# ---------------------------------------------------------------------------------------------
+# More than two classes: a softmax output (issue 16)
+
+
+def softmax_network(sizes, acts, m=120, seed=0, bias=0.1):
+    """Parameters, inputs and one-hot labels of ``K = sizes[-1]`` classes (by angle sector)."""
+    rng = np.random.default_rng(seed)
+    params = engine.init_params(sizes, seed)
+    for k in range(1, len(sizes)):
+        params[f"B{k}"] = rng.normal(scale=bias, size=(sizes[k], 1))
+    X = rng.normal(size=(sizes[0], m))
+    K = sizes[-1]
+    labels = (np.floor((np.arctan2(X[1], X[0]) + np.pi) / (2 * np.pi) * K).astype(int)) % K
+    return params, X, np.eye(K)[:, labels], tuple(acts)
+
+
+def central_differences(params, X, Y, acts, output, h=1e-6, l2=0.0, l1=0.0):
+    """Every entry's slope ``(J(theta + h) - J(theta - h)) / 2h``, one entry at a time, with the
+    engine's plain forward and cost (the oracle the batched check is held to)."""
+    out = {}
+    for name, P in params.items():
+        slope = np.empty(P.shape)
+        for e in range(P.size):
+            J = []
+            for step in (h, -h):
+                moved = {key: v.copy() for key, v in params.items()}
+                moved[name].flat[e] += step
+                cache = engine.forward(moved, X, acts, output)
+                J.append(engine.cost(cache, Y, moved, l2, l1, output))
+            slope.flat[e] = (J[0] - J[1]) / (2 * h)
+        out[f"d{name}"] = slope
+    return out
+
+
+@pytest.mark.parametrize("act", ACTIVATIONS)
+@pytest.mark.parametrize("K", [3, 5])
+def test_softmax_backprop_agrees_with_central_differences(act, K):
+    params, X, Y, acts = softmax_network((2, 4, 3, K), (act, act), seed=K)
+    cache = engine.forward(params, X, acts, "softmax")
+    grads = engine.backward(params, cache, Y, acts)
+    oracle = central_differences(params, X, Y, acts, "softmax")
+    for name, slope in oracle.items():  # the notes' dZL = AL - Y is the softmax's slope too
+        np.testing.assert_allclose(grads[name], slope, rtol=1e-6, atol=1e-9, err_msg=name)
+    for output in (None, "softmax"):  # inferred from the K output units, or named
+        rows = checks.gradient_check(params, X, Y, acts, output=output)
+        assert [r.name for r in rows] == ["W1", "B1", "W2", "B2", "W3", "B3"]
+        assert all(r.rel_error < 1e-7 for r in rows), [(r.name, r.rel_error) for r in rows]
+        assert rows[-2].shape == (K, 3) and rows[-1].shape == (K, 1)
+        assert checks.overall(rows).startswith("All 6 matrices pass")
+
+
+def test_softmax_check_with_l1_l2_and_no_hidden_layer():
+    params, X, Y, acts = softmax_network((3, 4), (), m=80, seed=2)
+    rows = checks.gradient_check(params, X, Y, acts, l2=0.4, l1=0.05, max_entries=None)
+    assert [r.name for r in rows] == ["W1", "B1"] and rows[0].checked == 12
+    assert max(r.rel_error for r in rows) < 1e-7
+    oracle = central_differences(params, X, Y, acts, "softmax", l2=0.4, l1=0.05)
+    grads = engine.backward(params, engine.forward(params, X, acts, "softmax"), Y, acts, 0.4, 0.05)
+    np.testing.assert_allclose(grads["dW1"], oracle["dW1"], rtol=1e-6, atol=1e-9)
+
+
+def test_k_class_run_checked_as_independent_sigmoids_is_wrong():
+    """The mistake the output argument prevents: the softmax's gradients held to the cost of
+    K independent sigmoids disagree, and the check says so."""
+    params, X, Y, acts = softmax_network((2, 4, 4, 3), ("tanh", "tanh"), seed=1)
+    grads = engine.backward(params, engine.forward(params, X, acts, "softmax"), Y, acts)
+    right = checks.gradient_check(params, X, Y, acts, grads=grads, output="softmax")
+    assert max(r.rel_error for r in right) < 1e-7
+    wrong = by_name(checks.gradient_check(params, X, Y, acts, grads=grads, output="sigmoid"))
+    assert wrong["W3"].rel_error > 1e-2 and wrong["W3"].verdict.startswith("wrong")
+    assert checks.overall(list(wrong.values())).startswith("Backprop looks wrong")
+
+
+def test_softmax_broken_gradient_is_caught():
+    params, X, Y, acts = softmax_network((2, 4, 4, 3), ("tanh", "relu"), seed=3)
+    cache = engine.forward(params, X, acts, "softmax")
+    grads = engine.backward(params, cache, Y, acts)
+    grads["dB3"] = grads["dB3"].copy()
+    grads["dB3"][1, 0] *= -1.0  # one class's bias gradient with the wrong sign
+    rows = by_name(checks.gradient_check(params, X, Y, acts, grads=grads))
+    assert rows["B3"].rel_error > 1e-3 and rows["W3"].rel_error < 1e-7
+
+
+def test_softmax_check_reads_a_trainer():
+    from playground.trainer import Config, Trainer
+
+    t = Trainer(Config(dataset="spiral", classes=4, hidden=(5, 5), alpha=0.5))
+    t.step(20)
+    d = t.data
+    rows = checks.gradient_check(
+        t.params, d.X_train, d.Y_train, t.config.activations, output=t.output
+    )
+    assert t.output == "softmax" and max(r.rel_error for r in rows) < 1e-7
+    pv = checks.lr_preview(
+        t.params, t.grads, d.X_train, d.Y_train, t.config.activations, output=t.output
+    )
+    assert pv.current == pytest.approx(t.last["train_cost"], rel=1e-12)
+
+
+def test_output_kind():
+    assert checks.output_kind(1) == "sigmoid" and checks.output_kind(3) == "softmax"
+    assert checks.output_kind(3, "sigmoid") == "sigmoid"
+    with pytest.raises(ValueError, match="unknown output"):
+        checks.output_kind(3, "tanh")
+    with pytest.raises(ValueError, match="at least 2 units"):
+        checks.output_kind(1, "softmax")
+    params, X, Y, acts = network((2, 3, 1), ("tanh",))
+    with pytest.raises(ValueError, match="at least 2 units"):
+        checks.gradient_check(params, X, Y, acts, output="softmax")
+
+
+def test_softmax_lr_preview_follows_the_softmax_cost():
+    params, X, Y, acts = softmax_network((2, 4, 4, 3), ("tanh", "tanh"), seed=4)
+    cache = engine.forward(params, X, acts, "softmax")
+    grads = engine.backward(params, cache, Y, acts)
+    pv = checks.lr_preview(params, grads, X, Y, acts, alphas=[1e-6, 1e-3, 1.0])
+    assert pv.current == engine.cost(cache, Y, output="softmax")
+    assert pv.current != pytest.approx(engine.cost(engine.forward(params, X, acts), Y), rel=0.05)
+    assert pv.costs[1] < pv.costs[0] < pv.current  # downhill along -dtheta
+    sq = sum(float(np.sum(g**2)) for name, g in grads.items() if name[1] in "WB")
+    assert (pv.current - pv.costs[0]) / 1e-6 == pytest.approx(sq, rel=1e-3)  # first order
+    stepped = {key: P - 1.0 * grads[f"d{key}"] for key, P in params.items()}
+    want = engine.cost(engine.forward(stepped, X, acts, "softmax"), Y, output="softmax")
+    assert pv.costs[2] == pytest.approx(want, rel=1e-14)
+
+
+def test_output_stats_of_a_softmax_by_hand():
+    # Four points, three classes: ZL chosen so that AL's columns are easy to read.
+    Z = np.log(
+        np.array(
+            [
+                [0.995, 0.2, 0.001, 0.3],
+                [0.004, 0.5, 0.998, 0.3],
+                [0.001, 0.3, 0.001, 0.4],
+            ]
+        )
+    )
+    A = np.exp(Z) / np.exp(Z).sum(axis=0)
+    Y = np.eye(3)[:, [0, 1, 0, 2]]  # labels 0, 1, 0, 2
+    s = checks.output_stats({"A0": np.zeros((1, 4)), "Z1": Z, "A1": A}, Y)
+    assert (s.layer, s.output, s.units, s.classes, s.m) == (1, "softmax", 3, 3, 4)
+    assert s.confident == 0.5  # points 0 and 2 are sure (0.995, 0.998) ...
+    assert s.confident_wrong == 0.25  # ... and point 2 surely wrong (class 1, label 0)
+    assert s.accuracy == 0.75
+    assert s.mean_true_prob == pytest.approx((0.995 + 0.5 + 0.001 + 0.4) / 4)
+    assert s.mean_abs_dZ == pytest.approx(np.mean(np.abs(A - Y)))
+    assert s.predicted.tolist() == [1, 2, 1] and s.actual.tolist() == [2, 1, 1]
+    np.testing.assert_array_equal(s.Z, Z.ravel())
+
+
+def test_output_stats_of_the_notes_sigmoid():
+    Z = np.array([[-6.0, 0.2, 5.0, -0.1, 8.0]])
+    A = 1.0 / (1.0 + np.exp(-Z))
+    Y = np.array([[0.0, 1.0, 1.0, 1.0, 0.0]])
+    s = checks.output_stats({"Z2": Z, "A2": A, "Z1": Z, "A1": A}, Y)
+    assert (s.layer, s.output, s.units, s.classes) == (2, "sigmoid", 1, 2)
+    assert s.confident == 0.6 and s.confident_wrong == 0.2  # 8.0 with label 0
+    assert s.accuracy == 0.6
+    assert s.predicted.tolist() == [2, 3] and s.actual.tolist() == [2, 3]
+    true_prob = [1 - A[0, 0], A[0, 1], A[0, 2], A[0, 3], 1 - A[0, 4]]
+    assert s.mean_true_prob == pytest.approx(np.mean(true_prob))
+    with pytest.raises(ValueError):
+        checks.output_stats({"Z1": Z, "A1": A}, Y[:, :3])
+    with pytest.raises(ValueError):
+        checks.output_stats({"A0": Z}, Y)
+
+
+def test_output_stats_read_a_k_class_trainer():
+    from playground.trainer import Config, Trainer
+
+    t = Trainer(Config(dataset="blobs", classes=5, hidden=(6,), activations=("tanh",)))
+    start = checks.output_stats(t.cache, t.data.Y_train, t.output)
+    t.step(300)
+    late = checks.output_stats(t.cache, t.data.Y_train, t.output)
+    assert late.classes == 5 and late.actual.sum() == t.m
+    assert late.accuracy == t.last["train_acc"]
+    assert late.mean_true_prob > start.mean_true_prob  # it learned
+    A2, Y = t.cache["A2"], t.data.Y_train
+    assert late.mean_true_prob == pytest.approx(np.mean(np.sum(A2 * Y, axis=0)), rel=1e-12)
+    assert (late.predicted > 0).sum() == 5  # it predicts every class by now
 
 
 # ---------------------------------------------------------------------------------------------
