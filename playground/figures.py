@@ -63,6 +63,13 @@ SUBTITLE_SIZE = 16  # subplot titles, axis titles
 _SIGN_COLORS = {"light": ("#E66100", "#0072B2"), "dark": ("#F5A040", "#56B4E9")}
 # Neutral midpoint of the diverging scales per theme.
 _MID_COLOR = {"light": "#F7F7F7", "dark": "#2E2E2E"}
+# K >= 3 classes: a colour per class, the same in the points, the legend, the plane's shading,
+# the network's output units and the page's accuracy per class. Classes 0 and 1 keep the two
+# classes' orange and blue; the others are Okabe-Ito's green, purple, brown and gold.
+_CLASS_COLORS = {
+    "light": ("#E66100", "#0072B2", "#009E73", "#CC79A7", "#8C510A", "#C99A00"),
+    "dark": ("#F5A040", "#56B4E9", "#3DD6A3", "#E7A6CF", "#C89A5E", "#F0E442"),
+}
 # Okabe-Ito colours for one line per layer (yellow only on dark pages, dark blue only on light).
 _LAYER_COLORS = {
     "light": ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"),
@@ -86,9 +93,7 @@ _TRAILING_INT = re.compile(r"(\d+)$")
 def _theme(template: str) -> tuple[Any, str]:
     """Resolve a template name to (Template object, "light" | "dark")."""
     if not isinstance(template, str) or template not in pio.templates:
-        raise ValueError(
-            f"template must be one of {sorted(pio.templates)}, got {template!r}"
-        )
+        raise ValueError(f"template must be one of {sorted(pio.templates)}, got {template!r}")
     tmpl = pio.templates[template]
     bg = tmpl.layout.paper_bgcolor
     return tmpl, "dark" if bg is not None and _luminance(bg) < 0.5 else "light"
@@ -149,6 +154,35 @@ def _class_scale(tone: str) -> list[list[Any]]:
     if tone == "dark":
         return [[0.0, "#7A4314"], [0.5, _MID_COLOR[tone]], [1.0, "#1F4F78"]]
     return [[0.0, "#FBC693"], [0.5, _MID_COLOR[tone]], [1.0, "#A3CBEA"]]
+
+
+def class_colors(template: str, classes: int) -> list[str]:
+    """The colour of each of ``classes`` classes (2 to 6) in ``template``'s tone."""
+    _, tone = _theme(template)
+    if not 2 <= classes <= len(_CLASS_COLORS[tone]):
+        raise ValueError(f"classes must be 2 to {len(_CLASS_COLORS[tone])}, got {classes}")
+    return list(_CLASS_COLORS[tone][:classes])
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    """The colour ``t`` of the way from ``a`` to ``b`` (both '#rrggbb')."""
+    ra, rb = _rgb(a), _rgb(b)
+    return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ra, rb, strict=True))
+
+
+def class_tints(template: str, classes: int) -> list[str]:
+    """Each class's colour muted toward the page, for the plane where that class wins (so that
+    its points, in the full colour, stand out on it)."""
+    _, tone = _theme(template)
+    page = "#FFFFFF" if tone == "light" else "#1A1A1A"
+    return [
+        _mix(c, page, 0.6 if tone == "light" else 0.45) for c in class_colors(template, classes)
+    ]
 
 
 def _figure(
@@ -269,13 +303,20 @@ def grid(
 # 1. Decision boundary
 
 
-def _labels(name: str, Y: ArrayLike, m: int) -> NDArray[np.bool_]:
-    y = np.asarray(Y, dtype=float).reshape(-1)
+def _labels(name: str, Y: ArrayLike, m: int) -> tuple[NDArray[np.int64], int]:
+    """Each point's class (m,) and the number of classes, from ``Y``: (1, m) 0/1 labels (two
+    classes) or (K, m) one-hot columns (K >= 3)."""
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim == 2 and Y.shape[0] >= 3 and Y.shape[1] == m:
+        if not (np.isin(Y, (0.0, 1.0)).all() and (Y.sum(axis=0) == 1.0).all()):
+            raise ValueError(f"{name} must be one-hot: one 1 in each column")
+        return np.argmax(Y, axis=0), Y.shape[0]
+    y = Y.reshape(-1)
     if y.size != m:
         raise ValueError(f"{name} must hold {m} labels (shape (1, m)), got {np.shape(Y)}")
     if not np.all((y == 0.0) | (y == 1.0)):
         raise ValueError(f"{name} must contain only 0/1 labels")
-    return y == 1.0
+    return (y == 1.0).astype(np.int64), 2
 
 
 def _points(name: str, X: ArrayLike) -> NDArray[np.float64]:
@@ -347,6 +388,85 @@ def _bottom_colorbar(title: str, height: int | None) -> dict[str, Any]:
     }
 
 
+def _pieces_scale(tone: str, K: int) -> list[list[Any]]:
+    """A colour scale over [0, K] (as fractions of K) in ``K`` pieces: from ``c`` to ``c + 1``,
+    the page's neutral colour to class ``c``'s tint. A value ``c + t`` (``0 <= t < 1``) is class
+    ``c`` at strength ``t``."""
+    scale: list[list[Any]] = []
+    mid = _MID_COLOR[tone]
+    for c, tint in enumerate(class_tints("plotly_dark" if tone == "dark" else "plotly_white", K)):
+        scale += [[c / K, mid], [(c + 1) / K - 1e-9 if c < K - 1 else 1.0, tint]]
+    return scale
+
+
+def _prediction(
+    xs: NDArray[np.float64],
+    ys: NDArray[np.float64],
+    P: NDArray[np.float64],
+    K: int,
+    names: Sequence[str],
+    discretize: bool,
+    boundary_line: bool,
+    tone: str,
+    height: int | None,
+) -> dict[str, Any]:
+    """The plane's shading as one trace. Two classes: P(class 1) as a contour coloured as a
+    heatmap, whose one contour is the P = 0.5 line (a plain heatmap of the classes when
+    discretized, for sharp edges). ``K >= 3``: a heatmap of ``winner + t`` (``t``, 0..1, the
+    winner's probability above ``1/K`` as a share of what it could be) on a colour scale made of
+    ``K`` pieces, each from the page's neutral colour to that class's tint (``t = 1`` throughout
+    when discretized), with each cell's class and probability on hover."""
+    if K == 2:
+        # Probabilities need no more than float32 on screen; it halves the grid sent per frame.
+        z = (P >= 0.5).astype(np.float32) if discretize else P.astype(np.float32)
+        trace: dict[str, Any] = {
+            "type": "heatmap" if discretize else "contour",
+            "x": xs,
+            "y": ys,
+            "z": z,
+            "zmin": 0.0,
+            "zmax": 1.0,
+            "colorscale": _class_scale(tone),
+            "showscale": not discretize,
+            "colorbar": {**_bottom_colorbar("P(class 1)", height), "tickvals": [0, 0.5, 1]},
+            "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>"
+            + ("class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}")
+            + "<extra></extra>",
+            "name": "prediction",
+        }
+        if discretize:
+            trace["zmid"] = 0.5
+        else:
+            trace["contours"] = {
+                "start": 0.5,
+                "end": 0.5,
+                "size": 1.0,
+                "coloring": "heatmap",
+                "showlines": boundary_line,
+            }
+            trace["line"] = {"color": _NEUTRAL[tone], "width": 2}
+        return trace
+    winner = np.argmax(P, axis=0)  # (ny, nx)
+    top = P.max(axis=0)
+    t = np.ones_like(top) if discretize else np.clip((top - 1.0 / K) / (1.0 - 1.0 / K), 0, 1)
+    scale = _pieces_scale(tone, K)
+    label = np.asarray(names, dtype=object)[winner]
+    return {
+        "type": "heatmap",
+        "x": xs,
+        "y": ys,
+        "z": (winner + 0.999 * t).astype(np.float32),
+        "zmin": 0.0,
+        "zmax": float(K),
+        "colorscale": scale,
+        "showscale": False,
+        "customdata": np.stack([label, np.round(top, 3)], axis=-1),
+        "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>class %{customdata[0]}, "
+        "P = %{customdata[1]:.3f}<extra></extra>",
+        "name": "prediction",
+    }
+
+
 def decision_boundary(
     xs: ArrayLike,
     ys: ArrayLike,
@@ -362,16 +482,21 @@ def decision_boundary(
     size_label: str = "|dZ|",
     boundary_line: bool = True,
     shading: str = "trace",
+    class_names: Sequence[str] | None = None,
     title: str = "Decision boundary",
     template: str = "plotly_white",
     height: int | None = 520,
 ) -> go.Figure:
-    """P(class 1) over the input plane with the training (and test) points on top.
+    """P(class 1) over the input plane with the training (and test) points on top; for
+    ``K >= 3`` classes, the winning class's colour shaded by its probability.
 
     Parameters
     ----------
-    xs : (nx,), ys : (ny,) grid coordinates; P : (ny, nx) probabilities of class 1.
-    X_train : (2, m), Y_train : (1, m) 0/1 labels; X_test, Y_test likewise (optional).
+    xs : (nx,), ys : (ny,) grid coordinates; P : (ny, nx) probabilities of class 1, or for
+        K >= 3 classes (K, ny, nx) each class's probability.
+    X_train : (2, m), Y_train : (1, m) 0/1 labels, or (K, m) one-hot; X_test, Y_test likewise
+        (optional).
+    class_names : what the K classes are called in the legend and hover (default 0..K-1).
     show_test : draw the test points (diamonds with a dark outline).
     discretize : colour by the predicted class (P >= 0.5) instead of the probability.
     point_size : optional (m,) per-point error (e.g. |dZL|) sizing train points 6..20 px.
@@ -389,13 +514,17 @@ def decision_boundary(
     ys = np.asarray(ys, dtype=float)
     if xs.ndim != 1 or ys.ndim != 1 or xs.size < 2 or ys.size < 2:
         raise ValueError("xs and ys must be 1-D with at least 2 points each")
-    if P is None and shading == "image":
-        P = np.full((ys.size, xs.size), 0.5)  # (only the stand-in below is built from it)
-    P = np.asarray(P, dtype=float)
-    if P.shape != (ys.size, xs.size):
-        raise ValueError(f"P must have shape (ny, nx) = {(ys.size, xs.size)}, got {P.shape}")
     X_train = _points("X_train", X_train)
-    y_train = _labels("Y_train", Y_train, X_train.shape[1])
+    y_train, K = _labels("Y_train", Y_train, X_train.shape[1])
+    names = [str(c) for c in range(K)] if class_names is None else [str(c) for c in class_names]
+    if len(names) != K:
+        raise ValueError(f"class_names must name the {K} classes, got {len(names)}")
+    grid_shape = (ys.size, xs.size) if K == 2 else (K, ys.size, xs.size)
+    if P is None and shading == "image":
+        P = np.full(grid_shape, 1.0 / K if K > 2 else 0.5)  # (only the stand-in is built from it)
+    P = np.asarray(P, dtype=float)
+    if P.shape != grid_shape:
+        raise ValueError(f"P must have shape {grid_shape} for {K} classes, got {P.shape}")
     sizes = None
     if point_size is not None:
         err = np.asarray(point_size, dtype=float).reshape(-1)
@@ -405,39 +534,12 @@ def decision_boundary(
     with_test = show_test and X_test is not None and Y_test is not None
     if with_test:
         X_test = _points("X_test", X_test)
-        y_test = _labels("Y_test", Y_test, X_test.shape[1])
+        y_test, K_test = _labels("Y_test", Y_test, X_test.shape[1])
+        if K_test != K:
+            raise ValueError(f"Y_test has {K_test} classes, Y_train {K}")
 
-    colors = _SIGN_COLORS[tone]
-    # Probabilities need no more than float32 on screen; it halves the grid sent per frame.
-    # One trace draws both the shading and the P = 0.5 line (a contour coloured as a heatmap),
-    # so the grid is sent once; discretized, a plain heatmap of the classes keeps sharp edges.
-    z = (P >= 0.5).astype(np.float32) if discretize else P.astype(np.float32)
-    prediction: dict[str, Any] = {
-        "type": "heatmap" if discretize else "contour",
-        "x": xs,
-        "y": ys,
-        "z": z,
-        "zmin": 0.0,
-        "zmax": 1.0,
-        "colorscale": _class_scale(tone),
-        "showscale": not discretize,
-        "colorbar": {**_bottom_colorbar("P(class 1)", height), "tickvals": [0, 0.5, 1]},
-        "hovertemplate": "x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>"
-        + ("class = %{z:.0f}" if discretize else "P(class 1) = %{z:.3f}")
-        + "<extra></extra>",
-        "name": "prediction",
-    }
-    if discretize:
-        prediction["zmid"] = 0.5
-    else:
-        prediction["contours"] = {
-            "start": 0.5,
-            "end": 0.5,
-            "size": 1.0,
-            "coloring": "heatmap",
-            "showlines": boundary_line,
-        }
-        prediction["line"] = {"color": _NEUTRAL[tone], "width": 2}
+    colors = _SIGN_COLORS[tone] if K == 2 else class_colors(template, K)
+    prediction = _prediction(xs, ys, P, K, names, discretize, boundary_line, tone, height)
     layout = _plane_layout(xs, ys)
     if shading == "image":
         # The colour bar stays, on a transparent one-cell stand-in for the shading whose edges
@@ -448,7 +550,8 @@ def decision_boundary(
             "x": [float(xs[0]), float(xs[-1])],
             "y": [float(ys[0]), float(ys[-1])],
             "z": [[0.5]],
-            **{k: prediction[k] for k in ("zmin", "zmax", "colorscale", "showscale", "colorbar")},
+            **{k: prediction[k] for k in ("zmin", "zmax", "colorscale", "showscale")},
+            **({"colorbar": prediction["colorbar"]} if "colorbar" in prediction else {}),
             "opacity": 0.0,
             "hoverinfo": "none",
             "name": "prediction",
@@ -468,14 +571,14 @@ def decision_boundary(
             }
         ]
     data: list[dict[str, Any]] = [prediction]
-    for cls in (0, 1):
-        mask = y_train == bool(cls)
+    for cls in range(K):
+        mask = y_train == cls
         trace: dict[str, Any] = {
             "type": "scatter",
             "mode": "markers",
             "x": X_train[0, mask],
             "y": X_train[1, mask],
-            "name": f"train class {cls}",
+            "name": f"train class {names[cls]}",
             "legendgroup": "train",
             "marker": {
                 "symbol": "circle",
@@ -484,7 +587,7 @@ def decision_boundary(
                 "opacity": 1.0,  # plotly would default sized ("bubble") markers to 0.7
                 "line": {"color": "white", "width": 1.2},
             },
-            "hovertemplate": f"train · class {cls}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}"
+            "hovertemplate": f"train · class {names[cls]}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}"
             + (f"<br>{size_label} = %{{customdata:.3f}}" if sizes is not None else "")
             + "<extra></extra>",
         }
@@ -492,15 +595,15 @@ def decision_boundary(
             trace["customdata"] = np.abs(err[mask])
         data.append(trace)
     if with_test:
-        for cls in (0, 1):
-            mask = y_test == bool(cls)
+        for cls in range(K):
+            mask = y_test == cls
             data.append(
                 {
                     "type": "scatter",
                     "mode": "markers",
                     "x": X_test[0, mask],
                     "y": X_test[1, mask],
-                    "name": f"test class {cls}",
+                    "name": f"test class {names[cls]}",
                     "legendgroup": "test",
                     "marker": {
                         "symbol": "diamond",
@@ -508,7 +611,7 @@ def decision_boundary(
                         "color": colors[cls],
                         "line": {"color": "#1A1A1A", "width": 1},
                     },
-                    "hovertemplate": f"test · class {cls}<br>x1 = %{{x:.2f}}<br>"
+                    "hovertemplate": f"test · class {names[cls]}<br>x1 = %{{x:.2f}}<br>"
                     "x2 = %{y:.2f}<extra></extra>",
                 }
             )
@@ -522,15 +625,37 @@ SHADING_LEVELS = 256  # the player's shading: P(class 1) in this many steps (vie
 def _levels(tone: str, scale: str) -> tuple[str, ...]:
     """The colour scale ``scale`` ("class" or "diverging") of ``tone`` in SHADING_LEVELS steps
     (the same few scales every frame: sampled once)."""
-    colors = _class_scale(tone) if scale == "class" else _diverging_scale(tone)
+    if scale.startswith("classes"):  # "classes3": a softmax's unit maps (``_pieces_scale``)
+        colors = _pieces_scale(tone, int(scale[len("classes") :]))
+    else:
+        colors = _class_scale(tone) if scale == "class" else _diverging_scale(tone)
     return tuple(pcolors.sample_colorscale(colors, np.linspace(0.0, 1.0, SHADING_LEVELS).tolist()))
 
 
-def shading_colors(template: str = "plotly_white", discretize: bool = False) -> dict[str, Any]:
-    """What the player needs to paint ``views.shading`` bytes as ``decision_boundary`` does:
-    ``colors``, the CSS colour of each of the 256 levels (discretized: two colours, split at
-    the P = 0.5 line), and ``line``, the colour of the P = 0.5 contour (``None``: no line)."""
+def shading_colors(
+    template: str = "plotly_white",
+    discretize: bool = False,
+    class_names: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """What the player needs to paint ``views.shading`` bytes as ``decision_boundary`` does.
+
+    Two classes (``class_names`` None or two names): ``colors``, the CSS colour of each of the
+    256 levels (discretized: two colours, split at the P = 0.5 line), and ``line``, the colour
+    of the P = 0.5 contour (``None``: no line).
+
+    ``K >= 3`` classes: ``classes``, each class's tint (the plane where it wins, at full
+    confidence), ``mid``, the colour of no confidence (every class as likely), ``names`` (for
+    the readout under the mouse), ``line``, the colour of the borders between the classes'
+    regions (``None`` when discretized: every winner at its full tint, sharp edges)."""
     _, tone = _theme(template)
+    if class_names is not None and len(class_names) >= 3:
+        K = len(class_names)
+        return {
+            "classes": class_tints(template, K),
+            "mid": _MID_COLOR[tone],
+            "names": [str(n) for n in class_names],
+            "line": None if discretize else _NEUTRAL[tone],
+        }
     scale = _class_scale(tone)
     if discretize:
         low, high = scale[0][1], scale[-1][1]
@@ -547,11 +672,13 @@ def unit_map(
     Y_train: ArrayLike,
     *,
     name: str,
+    class_names: Sequence[str] | None = None,
     title: str | None = None,
     template: str = "plotly_white",
     height: int | None = 460,
 ) -> go.Figure:
-    """One unit's value over the input plane, large, with the training points on top.
+    """One unit's value over the input plane, large, with the training points on top (``Y_train``
+    (1, m) 0/1 or (K, m) one-hot, the classes called ``class_names``).
 
     ``A`` is ``(ny, nx)`` over the grid ``xs``, ``ys`` (as from ``views.unit_grid``); ``name``
     labels the colour bar and hover (``"a1[2]"``). The colour scale is diverging and symmetric
@@ -564,7 +691,8 @@ def unit_map(
     if A.shape != (ys.size, xs.size):
         raise ValueError(f"A must have shape (ny, nx) = {(ys.size, xs.size)}, got {A.shape}")
     X_train = _points("X_train", X_train)
-    y_train = _labels("Y_train", Y_train, X_train.shape[1])
+    y_train, K = _labels("Y_train", Y_train, X_train.shape[1])
+    names = [str(c) for c in (range(K) if class_names is None else class_names)]
     zm = _abs_max(A)
     big = np.finfo(np.float32).max
     data: list[dict[str, Any]] = [
@@ -582,16 +710,16 @@ def unit_map(
             "name": name,
         }
     ]
-    colors = _SIGN_COLORS[tone]
-    for cls in (0, 1):
-        mask = y_train == bool(cls)
+    colors = _SIGN_COLORS[tone] if K == 2 else class_colors(template, K)
+    for cls in range(K):
+        mask = y_train == cls
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "x": X_train[0, mask],
                 "y": X_train[1, mask],
-                "name": f"train class {cls}",
+                "name": f"train class {names[cls]}",
                 "marker": {"size": 6, "color": colors[cls], "line": {"color": "white", "width": 1}},
                 "hoverinfo": "skip",
             }
@@ -713,9 +841,7 @@ def matrix_heatmaps(
     arrays = [_as_2d(name, mats[name]) for name in names]
     shapes = [a.shape for a in arrays]
     if show_values is None:
-        show_values = all(r <= 8 and c <= 8 for r, c in shapes) and sum(
-            c for _, c in shapes
-        ) <= 24
+        show_values = all(r <= 8 and c <= 8 for r, c in shapes) and sum(c for _, c in shapes) <= 24
     zmaxes = [_abs_max(a) for a in arrays]
     if shared_scale:
         zmaxes = [max(zmaxes)] * len(zmaxes)
@@ -749,8 +875,9 @@ def matrix_heatmaps(
         rows, cols = z.shape
         rng = "" if shared_scale else f"<br>±{_fmt(zmax)}"
         titles.append(f"{name} ({rows} × {cols}){rng}")
-    x_titles, y_titles = zip(*(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)),
-                             strict=True)
+    x_titles, y_titles = zip(
+        *(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)), strict=True
+    )
     layout = _heatmap_grid_layout(
         len(names), titles, x_titles, y_titles, shapes, tone, 90 if shared_scale else 20
     )
@@ -825,8 +952,11 @@ def gradient_heatmaps(
     top = max(_abs_max(a) for a in arrays)
     zmax = math.log10(top)
     smallest = min(
-        (float(np.abs(a[np.isfinite(a) & (a != 0)]).min()) for a in arrays
-         if np.any(np.isfinite(a) & (a != 0))),
+        (
+            float(np.abs(a[np.isfinite(a) & (a != 0)]).min())
+            for a in arrays
+            if np.any(np.isfinite(a) & (a != 0))
+        ),
         default=top,
     )
     zmin = max(zmax - decades, math.log10(smallest))
@@ -857,8 +987,9 @@ def gradient_heatmaps(
         sep = "<br>" if len(names) > 4 else " "  # narrow panels: shape on its own line
         titles.append(f"|{name}|{sep}({g.shape[0]} × {g.shape[1]})")
     shapes = [a.shape for a in arrays]
-    x_titles, y_titles = zip(*(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)),
-                             strict=True)
+    x_titles, y_titles = zip(
+        *(_axis_labels(nm, s) for nm, s in zip(names, shapes, strict=True)), strict=True
+    )
     layout = _heatmap_grid_layout(len(names), titles, x_titles, y_titles, shapes, tone, 110)
     layout["coloraxis"] = {
         "colorscale": "Viridis",
@@ -1077,8 +1208,7 @@ def cost_curve(
             "zeroline": False,
         },
         "hovermode": "x unified",
-        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.2,
-                   "yanchor": "top"},
+        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
         "margin": {"l": 70, "r": 80, "t": 60, "b": 110},
     }
     return _figure(data, layout, template, title, height)
@@ -1098,9 +1228,7 @@ def _node_y(n: int) -> NDArray[np.float64]:
     return (n - 1) / 2.0 - np.arange(n, dtype=float)
 
 
-def edge_widths(
-    abs_values: ArrayLike, top: float, max_width: float = 8.0
-) -> NDArray[np.float64]:
+def edge_widths(abs_values: ArrayLike, top: float, max_width: float = 8.0) -> NDArray[np.float64]:
     """Bucketed line widths (px) for |values| relative to ``top``: 0.5 .. ``max_width`` in
     6 equal steps (NaN gets the thinnest). Monotone in |value|."""
     r = np.clip(np.nan_to_num(np.asarray(abs_values, dtype=float) / top), 0.0, 1.0)
@@ -1118,7 +1246,7 @@ def _layer_label(k: int, n: int, L: int, activations: Sequence[str] | None) -> s
     if k == 0:
         return f"X<br>(n0={n})"
     if k == L:
-        return f"output · sigmoid<br>(n{k}={n})"
+        return f"output · {'softmax' if n >= 3 else 'sigmoid'}<br>(n{k}={n})"
     act = f" · {activations[k - 1]}" if activations is not None else ""
     return f"layer {k}{act}<br>(n{k}={n})"
 
@@ -1175,9 +1303,7 @@ def _network(
     for k in range(1, L + 1):
         a = _as_2d(by_k[k], mats[by_k[k]])
         if a.shape != (sizes[k], sizes[k - 1]):
-            raise ValueError(
-                f"{by_k[k]} must have shape {(sizes[k], sizes[k - 1])}, got {a.shape}"
-            )
+            raise ValueError(f"{by_k[k]} must have shape {(sizes[k], sizes[k - 1])}, got {a.shape}")
         W[k] = a
     B, b_name = {}, {}
     if biases is not None:  # keys ending in the layer number: "B2", "dB2", "-α·dB2"
@@ -1225,7 +1351,12 @@ def _network(
             big = np.finfo(np.float32).max
             for p in range(n):  # p = 0 is the bottom node (unit n-1)
                 z[p * (g + gap) : p * (g + gap) + g] = np.clip(arr[n - 1 - p], -big, big)
-            if k == L:  # the output is a probability: same colours as the decision boundary
+            if k == L and n >= 3:  # a softmax: unit c's P(class c) in class c's colours
+                for p in range(n):  # (0.95: a frame's 255 levels keep clear of the next piece)
+                    rows = z[p * (g + gap) : p * (g + gap) + g]
+                    rows[:] = (n - 1 - p) + 0.95 * np.clip(rows, 0.0, 1.0)
+                zr = {"zmin": 0.0, "zmax": float(n), "colorscale": _pieces_scale(tone, n)}
+            elif k == L:  # the output is a probability: same colours as the decision boundary
                 zr = {"zmin": 0.0, "zmax": 1.0, "colorscale": _class_scale(tone)}
             else:
                 zm = _abs_max(arr)
@@ -1337,6 +1468,7 @@ def network_graph(
     width_hint: int = 1000,
     highlight: Sequence[int] = (),
     every_width: bool = False,
+    class_names: Sequence[str] | None = None,
 ) -> go.Figure:
     """The network drawn as in TensorFlow Playground.
 
@@ -1361,6 +1493,9 @@ def network_graph(
     every_width : one line trace per sign and width even where no edge has it (an empty
         trace), so that the traces stay the same from one set of values to the next: the
         figure that :func:`network_reel` animates.
+    class_names : for a softmax output (``nL >= 3`` units), what its classes are called: each
+        output unit is ringed in its class's colour (as the class's points are drawn) and its
+        hover names the class. The rings are the figure's last trace.
 
     Edge hover points sit on each edge at a fraction that depends on the source unit
     (0.3..0.7 of the way), so no two coincide even where edges cross.
@@ -1372,6 +1507,14 @@ def network_graph(
         raise ValueError(f"activations must name the {L - 1} hidden layers")
     if node_labels is not None and [len(lab) for lab in node_labels] != sizes:
         raise ValueError("node_labels must give one label per node of every layer")
+    K = sizes[-1]
+    if class_names is not None and (K < 3 or len(class_names) != K):
+        raise ValueError(f"class_names names a softmax output's {K} classes (3 or more)")
+    if class_names is not None and node_labels is None:
+        node_labels = [
+            [f"X[{j}]" if k == 0 else f"a{k}[{j}]" for j in range(n)] for k, n in enumerate(sizes)
+        ]
+        node_labels[-1] = [f"a{L}[{c}] = P(class {name})" for c, name in enumerate(class_names)]
 
     neg, pos = _SIGN_COLORS[tone]
     data: list[dict[str, Any]] = []
@@ -1455,8 +1598,12 @@ def network_graph(
             marker["line"]["width"] = 0
         elif net.B:
             marker.update(
-                color=nodes["value"], cmin=-bmax, cmax=bmax, cmid=0.0,
-                colorscale=_diverging_scale(tone), showscale=False,
+                color=nodes["value"],
+                cmin=-bmax,
+                cmax=bmax,
+                cmid=0.0,
+                colorscale=_diverging_scale(tone),
+                showscale=False,
             )
         else:
             marker["color"] = _MID_COLOR[tone]
@@ -1471,6 +1618,28 @@ def network_graph(
                 "hoverinfo": "text",
                 "customdata": nodes["unit"],  # which unit: layer k, unit i
                 "name": f"nodes ({nodes['group']})",
+                "showlegend": False,
+            }
+        )
+
+    if class_names is not None:  # the classes' colours around the output units
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [float(L)] * K,
+                "y": [float(y) for y in net.ys[L]],
+                "marker": {
+                    "symbol": "square-open" if L in net.mapped else "circle-open",
+                    # (around a map: its box, about min(0.8 node spacings, the largest box))
+                    "size": min(0.8 * net.px_per_y, _MAX_MAP_PX) + 8
+                    if L in net.mapped
+                    else node_px + 10,
+                    "color": class_colors(template, K),
+                    "line": {"width": 3},
+                },
+                "hoverinfo": "skip",
+                "name": "classes",
                 "showlegend": False,
             }
         )
@@ -1521,8 +1690,7 @@ def network_graph(
         },
         "annotations": annotations,
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0,
-                   "yanchor": "bottom"},
+        "legend": {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
         "hovermode": "closest",
         "margin": {"l": 20, "r": 20, "t": 80, "b": 60},
         "plot_bgcolor": "rgba(0,0,0,0)",
@@ -1535,6 +1703,15 @@ def _b64(a: NDArray[Any]) -> str:
 
 
 MAP_LEVELS = 255  # a frame's node map cell: one byte, 0..254 over [zmin, zmax]; 255 = gap
+
+
+def _scale_name(scale: list[list[Any]], tone: str) -> str:
+    """Which of ``_levels``' scales ``scale`` is."""
+    if scale == _class_scale(tone):
+        return "class"
+    if scale == _diverging_scale(tone):
+        return "diverging"
+    return f"classes{round(len(scale) / 2)}"
 
 
 def network_reel(
@@ -1575,6 +1752,9 @@ def network_reel(
         "colors": {name: list(_levels(tone, name)) for name in ("class", "diverging")},
         "frames": [],
     }
+    if int(layer_sizes[-1]) >= 3:  # a softmax's maps: a piece of scale per class
+        pieces = f"classes{int(layer_sizes[-1])}"
+        out["colors"][pieces] = list(_levels(tone, pieces))
     for frame in frames:
         net = _network(
             layer_sizes, frame["mats"], kind, frame.get("biases"), frame.get("node_maps"),
@@ -1591,10 +1771,7 @@ def network_reel(
                 "hover": first_map - 1,
                 "maps": list(range(first_map, first_map + len(net.maps))),
                 "nodes": [first_map + len(net.maps) + g for g in range(len(groups))],
-                "map_colors": [
-                    "class" if m["colorscale"] == _class_scale(tone) else "diverging"
-                    for m in net.maps
-                ],
+                "map_colors": [_scale_name(m["colorscale"], tone) for m in net.maps],
             }
         maps = []
         for trace in net.maps:

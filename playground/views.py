@@ -41,14 +41,28 @@ def metrics(epoch: int, row) -> list[tuple[str, str]]:
 
 
 def shading(P: np.ndarray) -> str:
-    """The decision boundary's shading as Play sends it: ``P`` (ny, nx) in [0, 1] as one byte
-    per grid cell, ``round(255 P)``, row 0 at the bottom (the grid's first y), base64.
+    """The decision boundary's shading as Play sends it, base64, row 0 at the bottom (the
+    grid's first y).
 
-    255 steps are finer than the eye tells apart on the colour scale, and the P = 0.5 line runs
-    where cells cross 127.5. Non-finite values count as 0.5."""
+    Two classes, ``P`` (ny, nx) = P(class 1) in [0, 1]: one byte per grid cell,
+    ``round(255 P)``. 255 steps are finer than the eye tells apart on the colour scale, and the
+    P = 0.5 line runs where cells cross 127.5. Non-finite values count as 0.5.
+
+    ``K >= 3`` classes, ``P`` (K, ny, nx) = each class's probability: two bytes per cell, all
+    the cells' winning classes (argmax) and then their confidences, ``round(255 t)`` with
+    ``t = (max P - 1/K) / (1 - 1/K)``: 0 where every class is as likely, 1 where the winner is
+    certain. A cell whose probabilities are not finite counts as class 0 at confidence 0."""
     P = np.asarray(P, dtype=float)
+    if P.ndim == 3 and P.shape[0] >= 3:
+        K = P.shape[0]
+        bad = ~np.isfinite(P).all(axis=0)
+        P = np.where(bad, 1.0 / K, P)
+        winner = np.argmax(P, axis=0).astype(np.uint8)
+        t = (P.max(axis=0) - 1.0 / K) / (1.0 - 1.0 / K)
+        level = np.rint(np.clip(t, 0.0, 1.0) * (SHADING_LEVELS - 1)).astype(np.uint8)
+        return base64.b64encode(winner.tobytes() + level.tobytes()).decode("ascii")
     if P.ndim != 2:
-        raise ValueError(f"P must be 2-D (ny, nx), got shape {P.shape}")
+        raise ValueError(f"P must be (ny, nx), or (K, ny, nx) for K >= 3, got shape {P.shape}")
     q = np.rint(np.clip(np.nan_to_num(P, nan=0.5), 0.0, 1.0) * (SHADING_LEVELS - 1))
     return base64.b64encode(q.astype(np.uint8).tobytes()).decode("ascii")
 
@@ -105,7 +119,7 @@ def replay_frame(trainer: Trainer, epoch: int) -> Frame:
     at = int(snaps[max(0, np.searchsorted(snaps, epoch, side="right") - 1)])
     params = trainer.snapshot(at)
     d, acts = trainer.data, trainer.config.activations
-    cache = engine.forward(params, d.X_train, acts)
+    cache = engine.forward(params, d.X_train, acts, trainer.output)
     grads = engine.backward(params, cache, d.Y_train, acts, trainer.config.l2, trainer.config.l1)
     history = trainer.history
     history = history[history["epoch"] <= at]
@@ -152,10 +166,14 @@ def plane(trainer: Trainer, n: int = 100):
 
 
 def boundary(trainer: Trainer, params=None, n: int = 100):
-    """``xs, ys, P``: the output probability ``P`` (n, n) over a grid covering all points."""
+    """``xs, ys, P``: the output over a grid covering all points: P(class 1) (n, n) for two
+    classes, each class's probability (K, n, n) for ``K >= 3``."""
     xs, ys, G = grid(_extent(trainer), n)
     params = trainer.params if params is None else params
-    A = engine.predict_proba(params, _inputs(trainer, G), trainer.config.activations)
+    X = _inputs(trainer, G)
+    A = engine.predict_proba(params, X, trainer.config.activations, trainer.output)
+    if trainer.output == "softmax":
+        return xs, ys, finite(A.reshape(-1, n, n), fill=1.0 / A.shape[0])
     return xs, ys, finite(A[0].reshape(n, n), fill=0.5)
 
 
@@ -163,7 +181,7 @@ def node_maps(trainer: Trainer, params=None, n: int = 24) -> list[np.ndarray]:
     """Each layer's units over a small grid: ``[(n0, n, n), (n1, n, n), ..., (nL, n, n)]``."""
     _, _, G = grid(_extent(trainer), n)
     params = trainer.params if params is None else params
-    cache = engine.forward(params, _inputs(trainer, G), trainer.config.activations)
+    cache = engine.forward(params, _inputs(trainer, G), trainer.config.activations, trainer.output)
     return [finite(cache[f"A{k}"].reshape(-1, n, n)) for k in range(trainer.L + 1)]
 
 
@@ -175,7 +193,7 @@ def unit_grid(trainer: Trainer, k: int, i: int, params=None, n: int = 100):
     X = _inputs(trainer, G)
     if k == 0:
         return xs, ys, finite(X[i].reshape(n, n))
-    cache = engine.forward(params, X, trainer.config.activations)
+    cache = engine.forward(params, X, trainer.config.activations, trainer.output)
     return xs, ys, finite(cache[f"A{k}"][i].reshape(n, n))
 
 
@@ -210,6 +228,20 @@ def point_error(frame: Frame) -> np.ndarray:
     """``|dZL|`` of each training point (m,): how wrong the network is about it."""
     L = engine.n_layers(frame.params)
     return np.abs(frame.grads[f"dZ{L}"]).sum(axis=0)
+
+
+def class_accuracy(trainer: Trainer, params=None) -> list[tuple[str, int, int]]:
+    """Each class's ``(name, right, points)`` on the training data at ``params``: how many of
+    its points the network puts in it (the largest output; for two classes, P >= 0.5)."""
+    d = trainer.data
+    params = trainer.params if params is None else params
+    A = engine.predict_proba(params, d.X_train, trainer.config.activations, trainer.output)
+    predicted = np.argmax(A, axis=0) if A.shape[0] > 1 else (A[0] >= 0.5).astype(int)
+    labels = d.labels_train
+    return [
+        (name, int(np.sum((labels == c) & (predicted == c))), int(np.sum(labels == c)))
+        for c, name in enumerate(d.class_names)
+    ]
 
 
 def nearest_point(P: np.ndarray, x: float, y: float) -> int:

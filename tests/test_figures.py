@@ -876,3 +876,112 @@ def test_shading_colours_follow_the_boundarys_colour_scale(boundary_data):
         assert sharp["line"] is None  # the discretized map has no contour line
         assert set(sharp["colors"][:128]) == {scale[0][1]}  # P < 0.5: class 0's colour ...
         assert set(sharp["colors"][128:]) == {scale[-1][1]}  # ... P >= 0.5: class 1's
+
+
+# ---------------------------------------------------------------------------------------------
+# K >= 3 classes (issue 16)
+
+
+def values(a):
+    """An array of a figure, whether plotly keeps it as an array or as its typed-array dict."""
+    if isinstance(a, dict):
+        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"]))
+    return np.asarray(a, dtype=float)
+
+
+def three_class_data(K=3, n=12, m=30, seed=0):
+    rng = np.random.default_rng(seed)
+    xs, ys = np.linspace(-1, 1, n), np.linspace(-2, 2, n)
+    logits = rng.normal(size=(K, n, n))
+    P = np.exp(logits) / np.exp(logits).sum(axis=0)
+    X = rng.uniform(-1, 1, (2, m))
+    labels = np.arange(m) % K
+    Y = np.eye(K)[:, labels]  # one-hot (K, m)
+    return xs, ys, P, X, Y, labels
+
+
+@pytest.mark.parametrize("template", ["plotly_white", "plotly_dark"])
+def test_k_classes_have_a_colour_each_in_points_and_legend(template):
+    xs, ys, P, X, Y, labels = three_class_data(K=4)
+    names = ("cat", "dog", "eel", "fox")
+    fig = validated(
+        F.decision_boundary(xs, ys, P, X, Y, X, Y, class_names=names, template=template)
+    )
+    colors = F.class_colors(template, 4)
+    assert len(set(colors)) == 4
+    for c, name in enumerate(names):
+        (train,) = [t for t in fig.data if t.name == f"train class {name}"]
+        (test,) = [t for t in fig.data if t.name == f"test class {name}"]
+        assert train.marker.color == test.marker.color == colors[c]
+        np.testing.assert_array_equal(values(train.x), X[0, labels == c])
+    # classes 0 and 1 keep the two-class figure's orange and blue
+    two = F.decision_boundary(xs, ys, P[0], X, (labels[None, :] % 2), template=template)
+    (first,) = [t for t in two.data if t.name == "train class 0"]
+    assert first.marker.color == colors[0]
+
+
+def test_k_classes_plane_is_the_winner_shaded_by_its_probability():
+    xs, ys, P, X, Y, _ = three_class_data(K=3)
+    fig = F.decision_boundary(xs, ys, P, X, Y)
+    validated(fig)
+    trace = prediction(fig)
+    z = np.asarray(trace.z, dtype=float)
+    winner, top = np.argmax(P, axis=0), P.max(axis=0)
+    np.testing.assert_array_equal(np.floor(z), winner)  # the integer part: the class
+    t = (top - 1 / 3) / (2 / 3)
+    np.testing.assert_allclose(z - winner, 0.999 * t, atol=1e-6)  # the rest: its strength
+    assert trace.zmin == 0 and trace.zmax == 3
+    # each third of the scale runs from the neutral colour to that class's tint
+    scale = [(pos, col) for pos, col in trace.colorscale]
+    tints = F.class_tints("plotly_white", 3)
+    assert [col for _, col in scale[1::2]] == tints
+    assert scale[0][0] == 0 and scale[2][0] == pytest.approx(1 / 3)
+    sharp = prediction(F.decision_boundary(xs, ys, P, X, Y, discretize=True))
+    np.testing.assert_allclose(np.asarray(sharp.z, float), winner + 0.999, atol=1e-6)
+    with pytest.raises(ValueError, match="shape"):
+        F.decision_boundary(xs, ys, P[0], X, Y)  # one plane for three classes
+
+
+def test_k_classes_shading_colours_for_the_player():
+    names = ["a", "b", "c"]
+    sc = F.shading_colors("plotly_white", class_names=names)
+    assert sc["classes"] == F.class_tints("plotly_white", 3) and sc["names"] == names
+    assert sc["line"] is not None
+    assert F.shading_colors("plotly_white", True, class_names=names)["line"] is None
+    assert "colors" in F.shading_colors("plotly_white", class_names=["0", "1"])  # two: as ever
+
+
+def test_a_softmax_output_is_ringed_in_its_classes_colours_and_its_maps_in_theirs():
+    sizes = (2, 3, 3)
+    params = make_params(sizes)
+    maps = [np.random.default_rng(k).uniform(0, 1, (n, 6, 6)) for k, n in enumerate(sizes)]
+    maps[-1] = maps[-1] / maps[-1].sum(axis=0)  # a softmax's units sum to 1
+    fig = F.network_graph(sizes, views.matrices(params, {}, 0.1, "W"), node_maps=maps,
+                          class_names=["x", "y", "z"])  # fmt: skip
+    validated(fig)
+    rings = fig.data[-1]
+    assert rings.name == "classes" and list(rings.marker.color) == F.class_colors("plotly_white", 3)
+    labels = [a.text for a in fig.layout.annotations]
+    assert any("output · softmax" in text for text in labels)
+    hover = " ".join(" ".join(t.hovertext or ()) for t in fig.data if t.hovertext is not None)
+    assert "a2[1] = P(class y)" in hover
+    (out_map,) = [t for t in fig.data if t.name == "maps layer 2"]
+    z = np.asarray(out_map.z, dtype=float)
+    assert out_map.zmax == 3 and np.nanmax(z) < 3
+    # the bottom box is unit 2: its cells are 2 + 0.95 P(class 2)
+    np.testing.assert_allclose(z[:6], 2 + 0.95 * maps[-1][2], rtol=1e-6)
+    reel = F.network_reel(sizes, [{"mats": views.matrices(params, {}, 0.1, "W"),
+                                   "node_maps": maps}])  # fmt: skip
+    assert reel["traces"]["map_colors"][-1] == "classes3"
+    assert len(reel["colors"]["classes3"]) == F.SHADING_LEVELS
+    with pytest.raises(ValueError, match="softmax"):
+        F.network_graph((2, 3, 1), views.matrices(make_params((2, 3, 1)), {}, 0.1, "W"),
+                        class_names=["a"])  # fmt: skip
+
+
+def test_unit_map_of_k_classes_draws_each_class():
+    xs, ys, P, X, Y, labels = three_class_data(K=5)
+    fig = F.unit_map(xs, ys, P[0], X, Y, name="a3[0]", class_names="abcde")
+    validated(fig)
+    names = [t.name for t in fig.data if t.type == "scatter"]
+    assert names == [f"train class {c}" for c in "abcde"]

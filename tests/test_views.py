@@ -94,8 +94,42 @@ def test_shading_is_one_byte_per_cell_bottom_row_first():
     assert raw.tolist() == [0, 64, 128, 128, 191, 255]
     # the P = 0.5 line falls between the bytes 127 and 128, as the player draws it
     assert (raw.reshape(P.shape) >= 128).tolist() == (np.nan_to_num(P, nan=0.5) >= 0.5).tolist()
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match=r"\(ny, nx\)"):
         views.shading(np.zeros(4))
+
+
+def test_shading_of_k_classes_is_the_winner_then_its_confidence():
+    # three classes over a 1 x 3 grid: certain class 2, a tie, class 1 at 0.6
+    P = np.array([[[0.0, 1 / 3, 0.2]], [[0.0, 1 / 3, 0.6]], [[1.0, 1 / 3, 0.2]]])
+    raw = np.frombuffer(base64.b64decode(views.shading(P)), dtype=np.uint8)
+    winners, levels = raw[:3], raw[3:]
+    assert winners.tolist() == [2, 0, 1]
+    # t = (max P - 1/K) / (1 - 1/K): 1 when certain, 0 for a tie, (0.6 - 1/3) / (2/3) = 0.4
+    assert levels.tolist() == [255, 0, round(255 * 0.4)]
+    bad = np.full((4, 1, 1), np.nan)
+    assert np.frombuffer(base64.b64decode(views.shading(bad)), np.uint8).tolist() == [0, 0]
+
+
+def test_the_plane_of_k_classes_is_each_classes_probability():
+    t = Trainer(CONFIG.replace(dataset="blobs", classes=4))
+    t.step(30)
+    xs, ys, P = views.boundary(t, n=20)
+    assert P.shape == (4, 20, 20)
+    np.testing.assert_allclose(P.sum(axis=0), 1.0)
+    right = views.class_accuracy(t)
+    assert [name for name, _, _ in right] == ["0", "1", "2", "3"]
+    assert sum(n for _, _, n in right) == t.m
+    assert sum(r for _, r, _ in right) / t.m == pytest.approx(t.last["train_acc"])
+    maps = views.node_maps(t, n=8)
+    np.testing.assert_allclose(maps[-1].sum(axis=0), 1.0)  # the softmax's units
+
+
+def test_class_accuracy_of_two_classes_counts_the_sigmoids_side():
+    t = Trainer(CONFIG)
+    t.step(20)
+    right = views.class_accuracy(t)
+    assert [name for name, _, _ in right] == ["0", "1"]
+    assert sum(r for _, r, _ in right) / t.m == pytest.approx(t.last["train_acc"])
 
 
 def test_a_reel_frame_is_the_trainers_current_epoch():

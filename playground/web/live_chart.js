@@ -333,11 +333,17 @@ function drawNetwork(gd, base, net, i) {
 // --- the decision boundary's shading ------------------------------------------------------------
 
 function paintShading(gd, bytesB64, shading) {
-  const cells = bytesOf(bytesB64);
-  gd.cells = cells; // (for the readout under the mouse)
+  const bytes = bytesOf(bytesB64);
   gd.paintedFrame = bytesB64;
   gd.discrete = shading.line === null;
-  const n = Math.round(Math.sqrt(cells.length)); // the grid is square
+  gd.classNames = shading.classes ? shading.names : null;
+  // K >= 3 classes: every cell's winning class, then every cell's confidence (views.shading)
+  const nn = shading.classes ? bytes.length / 2 : bytes.length;
+  const cells = shading.classes ? bytes.subarray(0, nn) : bytes;
+  const levels = shading.classes ? bytes.subarray(nn) : null;
+  gd.cells = cells; // (for the readout under the mouse)
+  gd.levels = levels;
+  const n = Math.round(Math.sqrt(nn)); // the grid is square
   if (!gd.shadingCanvas) {
     gd.shadingCanvas = document.createElement("canvas");
     gd.shadingCanvas.width = gd.shadingCanvas.height = SHADING_PX;
@@ -346,16 +352,26 @@ function paintShading(gd, bytesB64, shading) {
   const small = gd.cellCanvas;
   if (small.width !== n) small.width = small.height = n;
   const sctx = small.getContext("2d");
-  if (!gd.rgb || gd.rgbFor !== shading.colors) {
-    gd.rgbFor = shading.colors;
-    gd.rgb = rgbTable(shading.colors);
+  const key = shading.classes ? shading.classes.join() + shading.mid : shading.colors;
+  if (!gd.rgb || gd.rgbFor !== key) {
+    gd.rgbFor = key;
+    gd.rgb = shading.classes ? rgbTable([shading.mid, ...shading.classes]) : rgbTable(shading.colors);
   }
   const image = sctx.createImageData(n, n);
   for (let r = 0; r < n; r++) {
     const row = (n - 1 - r) * n; // the grid's row 0 is the bottom of the plane
     for (let c = 0; c < n; c++) {
-      const rgb = gd.rgb[cells[row + c]];
       const k = 4 * (r * n + c);
+      let rgb;
+      if (levels) {
+        // the neutral colour (no confidence) to the winner's tint (certain)
+        const mid = gd.rgb[0];
+        const tint = gd.rgb[1 + cells[row + c]];
+        const t = gd.discrete ? 1 : levels[row + c] / 255;
+        rgb = [0, 1, 2].map((i) => mid[i] + (tint[i] - mid[i]) * t);
+      } else {
+        rgb = gd.rgb[cells[row + c]];
+      }
       image.data[k] = rgb[0];
       image.data[k + 1] = rgb[1];
       image.data[k + 2] = rgb[2];
@@ -367,7 +383,17 @@ function paintShading(gd, bytesB64, shading) {
   const ctx = big.getContext("2d");
   ctx.imageSmoothingEnabled = shading.line !== null; // discretized: sharp class edges
   ctx.drawImage(small, 0, 0, SHADING_PX, SHADING_PX);
-  if (shading.line) drawHalfLine(ctx, cells, n, shading.line);
+  if (shading.line && levels) {
+    // the borders between the classes' regions: each class's own edge (where its
+    // indicator crosses one half), drawn over one another
+    const inside = new Uint8Array(nn);
+    for (let c = 0; c < shading.classes.length; c++) {
+      for (let i = 0; i < nn; i++) inside[i] = cells[i] === c ? 255 : 0;
+      drawHalfLine(ctx, inside, n, shading.line);
+    }
+  } else if (shading.line) {
+    drawHalfLine(ctx, cells, n, shading.line);
+  }
   return big.toDataURL();
 }
 
@@ -474,13 +500,17 @@ function chart(host, data, setStateValue, setTriggerValue) {
       image.source = gd.shadingSource || "";
       gd.ready = react(gd, figure, data.config);
     }
+    const shadingKey = JSON.stringify(data.shading);
     const paint = (i) =>
       Promise.resolve(gd.ready).then(() => {
+        gd.paintedWith = shadingKey;
         gd.shadingSource = paintShading(gd, data.frames[i], data.shading);
         return window.Plotly.relayout(gd, { "images[0].source": gd.shadingSource });
       });
     if (data.reel) enqueue(gd, data.reel, paint);
-    else if (changed || gd.paintedFrame !== data.frames[0]) paint(0); // Step: one frame
+    else if (changed || gd.paintedFrame !== data.frames[0] || gd.paintedWith !== shadingKey) {
+      paint(0); // Step: one frame (or the same frame in other colours)
+    }
     return;
   }
   if (data.network) {
@@ -548,8 +578,17 @@ function shadingText(gd, event, point) {
   const col = Math.round(((x - x0) / (x1 - x0)) * (n - 1));
   const row = Math.round(((y - y0) / (y1 - y0)) * (n - 1));
   if (col < 0 || col >= n || row < 0 || row >= n) return null;
-  const p = gd.cells[row * n + col] / 255;
-  const value = gd.discrete ? `class = ${p >= 0.5 ? 1 : 0}` : `P(class 1) ≈ ${p.toFixed(2)}`;
+  let value;
+  if (gd.levels && gd.classNames) {
+    // the winner and its probability, back from its confidence (views.shading)
+    const K = gd.classNames.length;
+    const name = gd.classNames[gd.cells[row * n + col]];
+    const p = 1 / K + (gd.levels[row * n + col] / 255) * (1 - 1 / K);
+    value = gd.discrete ? `class ${name}` : `class ${name}, P ≈ ${p.toFixed(2)}`;
+  } else {
+    const p = gd.cells[row * n + col] / 255;
+    value = gd.discrete ? `class = ${p >= 0.5 ? 1 : 0}` : `P(class 1) ≈ ${p.toFixed(2)}`;
+  }
   return `x1 = ${x.toFixed(2)}, x2 = ${y.toFixed(2)}: ${value}`;
 }
 
