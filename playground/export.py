@@ -8,6 +8,12 @@
   the engine's workspace computes ``Wk A(k-1) + Bk`` as one product with ``[Wk | Bk]`` and sums
   the costs in another order, so the last bits may differ; the arithmetic is the same. The test
   cost matches to about 1e-7 relative: the trainer measures the test set in float32.
+
+More than two classes (issue 16): a run of ``K >= 3`` classes has a softmax output of ``K``
+units, one-hot labels ``Y`` ``(K, m)`` and the categorical cross-entropy; its weights file says
+so (``"output": "softmax"``, ``"class_names"``), and its script writes out the softmax, its cost
+and the argmax accuracy. Two classes export as they always did (the files also name their
+sigmoid output and the class names ``"0"``, ``"1"``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import re
 
 import numpy as np
 
-from playground import engine, state
+from playground import datasets, engine, state
 from playground.trainer import Config, Data, Trainer, make_data
 
 FORMAT = "backprop-playground/weights"
@@ -28,10 +34,12 @@ VERSION = 1
 MAX_JSON_CHARS = 2_000_000  # a 7-layer network of 32-unit layers takes about 0.3 MB
 MAX_UNITS = state.MAX_UNITS  # units per layer, the input layer included
 MAX_LAYERS = engine.MAX_HIDDEN_LAYERS + 1  # weight layers W1..WL: hidden layers + the output
+MAX_CLASSES = datasets.MAX_CLASSES  # a softmax output has 3 to MAX_CLASSES units
 
 
 def weights_json(trainer: Trainer) -> str:
-    """The current ``W1..WL`` and ``B1..BL`` with the config and epoch they belong to."""
+    """The current ``W1..WL`` and ``B1..BL`` with the config and epoch they belong to, the
+    output layer's kind (``"sigmoid"`` or ``"softmax"``) and the names of the classes."""
     return json.dumps(
         {
             "format": FORMAT,
@@ -41,6 +49,8 @@ def weights_json(trainer: Trainer) -> str:
             "layer_sizes": list(trainer.layer_sizes),
             "config": dataclasses.asdict(trainer.config),
             "features": list(trainer.data.feature_names),
+            "output": trainer.output,
+            "class_names": list(trainer.data.class_names),
             "params": {name: P.tolist() for name, P in trainer.params.items()},
         },
         indent=1,
@@ -51,7 +61,10 @@ def weights_json(trainer: Trainer) -> str:
 # Reading weights back
 # ---------------------------------------------------------------------------------------------
 
-_DOCUMENT_KEYS = {"format", "version", "epoch", "alpha", "layer_sizes", "config", "features"}
+_DOCUMENT_KEYS = {
+    "format", "version", "epoch", "alpha", "layer_sizes", "config", "features", "output",
+    "class_names",
+}  # fmt: skip
 _PARAM_NAME = re.compile(r"([WB])([1-9][0-9]?)")
 
 
@@ -103,8 +116,9 @@ def load_weights_json(text: str | bytes) -> dict[str, np.ndarray]:
     holds the matrices, with the other keys ``weights_json`` writes), or the bare ``"params"``
     object. Strict: ``W1..WL`` and ``B1..BL`` and nothing else, with ``2 <= L <=
     MAX_LAYERS``; ``Wk`` is ``(nk, nk-1)`` and ``Bk`` ``(nk, 1)`` along one chain of layer
-    sizes of at most ``MAX_UNITS`` units ending in one output unit; every entry a finite number.
-    Anything else raises ValueError with a message that says what is wrong.
+    sizes of at most ``MAX_UNITS`` units ending in one output unit (the notes' sigmoid, two
+    classes) or ``K = 3..MAX_CLASSES`` (a softmax over ``K`` classes); every entry a finite
+    number. Anything else raises ValueError with a message that says what is wrong.
     """
     if isinstance(text, bytes | bytearray):
         try:
@@ -172,8 +186,11 @@ def load_weights_json(text: str | bytes) -> dict[str, np.ndarray]:
             raise ValueError(f"B{k} must be ({n}, 1) to match W{k}, got {B.shape}")
         sizes.append(n)
         out[f"W{k}"], out[f"B{k}"] = W, B
-    if sizes[-1] != 1:
-        raise ValueError(f"the output layer must have one unit; W{L} has {sizes[-1]} rows")
+    if not (sizes[-1] == 1 or 3 <= sizes[-1] <= MAX_CLASSES):
+        raise ValueError(
+            f"the output layer must have one unit (two classes) or 3 to {MAX_CLASSES} "
+            f"(a softmax over the classes); W{L} has {sizes[-1]} rows"
+        )
 
     if "params" in doc:
         _check_metadata(doc, sizes)
@@ -202,6 +219,23 @@ def _check_metadata(doc: dict, sizes: list[int]) -> None:
             raise ValueError(f"{len(feats)} feature names for {sizes[0]} inputs")
     if "config" in doc and not isinstance(doc["config"], dict):
         raise ValueError("config must be an object")
+    nL = sizes[-1]
+    output, classes = ("sigmoid", 2) if nL == 1 else ("softmax", nL)
+    if "output" in doc and doc["output"] != output:
+        raise ValueError(
+            f"output {str(doc['output'])[:20]!r} does not match the weights: {nL} output "
+            f"unit{'s' * (nL > 1)} {'is' if nL == 1 else 'are'} a {output}"
+        )
+    if "class_names" in doc:
+        names = doc["class_names"]
+        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            raise ValueError("class_names must be a list of names")
+        if len(names) != classes:
+            raise ValueError(f"{len(names)} class names for {classes} classes")
+        if any(len(n) > datasets.MAX_NAME for n in names) or len(set(names)) != len(names):
+            raise ValueError(
+                f"class names must differ and have at most {datasets.MAX_NAME} characters"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,13 +261,20 @@ def _literal(A: np.ndarray, indent: int = 4, width: int = 96) -> str:
     return "\n".join(lines)
 
 
-def _unrolled(L: int, activations: tuple[str, ...]) -> str:
-    """This run's equations written out for its depth, as the notes write them for L = 3."""
+def _unrolled(L: int, activations: tuple[str, ...], classes: int = 2) -> str:
+    """This run's equations written out for its depth, as the notes write them for L = 3
+    (with a softmax output of ``classes`` units for more than two classes)."""
     fwd = []
     for k in range(1, L + 1):
         f = "sigmoid" if k == L else f"f{k}  ({activations[k - 1]})"
+        if k == L and classes > 2:
+            f = f"softmax(Z{L})  (K = {classes} classes: each column sums to 1)"
         fwd.append(f"    Z{k} = W{k} @ A{k - 1} + B{k}      A{k} = {f}")
+    if classes > 2:
+        fwd += ["", f"Cost:  J = -1/m sum(Y * log A{L})  (the categorical cross-entropy)"]
     back = [f"    dZ{L} = A{L} - Y"]
+    if classes > 2:
+        back[0] += "      (the softmax with its cost gives the sigmoid's line)"
     for k in range(L, 0, -1):
         back.append(f"    dW{k} = 1/m dZ{k} @ A{k - 1}.T      dB{k} = 1/m sum(dZ{k}, 1)")
         if k > 1:
@@ -262,7 +303,7 @@ HISTORY.csv ("-" for the screen); with WEIGHTS.json also writes the final W1..WL
 B1..BL as JSON (the playground's weights format). Needs only NumPy.
 
 Shapes follow the notes: X (= A0) is (n0, m) with one column per observation, Wk is
-(nk, nk-1), Bk is (nk, 1), Zk and Ak are (nk, m), Y is (1, m).
+(nk, nk-1), Bk is (nk, 1), Zk and Ak are (nk, m), @@Y_SHAPE@@.
 
 @@UNROLLED@@
 """
@@ -275,9 +316,9 @@ import numpy as np
 # -- the run -----------------------------------------------------------------------------------
 
 LAYER_SIZES = @@LAYER_SIZES@@  # n0, n1, ..., nL
-# f1, f2, ... of the hidden layers; layer L is the sigmoid output
+# f1, f2, ... of the hidden layers; layer L is @@OUTPUT_LAYER@@
 ACTIVATIONS = @@ACTIVATIONS@@
-ALPHA = @@ALPHA@@  # the learning rate alpha
+@@CLASS_NAMES@@ALPHA = @@ALPHA@@  # the learning rate alpha
 DECAY = @@DECAY@@  # the update from epoch t uses ALPHA / (1 + DECAY t) (0: ALPHA throughout)
 L2 = @@L2@@  # L2 regularisation: adds L2/(2m) sum ||Wk||^2 to the cost (0: none)
 L1 = @@L1@@  # L1 regularisation: adds L1/m sum |Wk| to the cost (0: none)
@@ -290,9 +331,9 @@ CONFIG = @@CONFIG@@  # the playground settings of this run, for the record
 # -- the data, every number exactly as in the playground (a float's repr reads back bit for bit)
 
 X_train = @@X_train@@  # (n0, m)
-Y_train = @@Y_train@@  # (1, m): labels 0 and 1
+Y_train = @@Y_train@@  # @@Y_COMMENT@@
 X_test = @@X_test@@  # (n0, m_test)
-Y_test = @@Y_test@@  # (1, m_test)
+Y_test = @@Y_test@@  # @@Y_TEST_COMMENT@@
 
 # -- the initial parameters, exactly: Wk is (nk, nk-1), Bk is (nk, 1)
 
@@ -322,7 +363,7 @@ def leaky_relu(Z):
 
 def linear(Z):
     return Z
-
+@@SOFTMAX@@
 
 F = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "leaky_relu": leaky_relu, "linear": linear}
 
@@ -339,37 +380,17 @@ DF_FROM_A = {
 
 
 def forward(params, X):
-    """Zk = Wk @ A(k-1) + Bk and Ak = fk(Zk) for k = 1..L, from A0 = X; AL = sigmoid(ZL)."""
+    """Zk = Wk @ A(k-1) + Bk and Ak = fk(Zk) for k = 1..L, from A0 = X; AL = @@OUT@@(ZL)."""
     L = len(LAYER_SIZES) - 1
     cache = {"A0": X}
     for k in range(1, L + 1):
-        f = sigmoid if k == L else F[ACTIVATIONS[k - 1]]
+        f = @@OUT@@ if k == L else F[ACTIVATIONS[k - 1]]
         cache[f"Z{k}"] = params[f"W{k}"] @ cache[f"A{k - 1}"] + params[f"B{k}"]  # Zk (nk, m)
         cache[f"A{k}"] = f(cache[f"Z{k}"])  # Ak = fk(Zk)  (nk, m)
     return cache
 
 
-def softplus(Z):
-    """log(1 + e^z) without overflow: max(z, 0) + log(1 + e^-|z|)."""
-    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
-
-
-def cost(ZL, Y):
-    """Cost = -1/m sum(y log(a) + (1 - y) log(1 - a)) with a = sigmoid(z).
-
-    -log(sigmoid(z)) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z), so Loss_i is
-    softplus((1 - 2 y) z): the same number, finite even where a rounds to exactly 0 or 1.
-    """
-    m = Y.shape[1]
-    return np.sum(softplus((1.0 - 2.0 * Y) * ZL)) / m
-
-
-def accuracy(ZL, Y):
-    """Share of points whose predicted class (1 where a > 0.5, that is z > 0) is the label."""
-    return np.mean((ZL > 0.0) == (Y > 0.5))
-
-
-def backward(params, cache, Y):
+@@COST@@def backward(params, cache, Y):
     """The notes' "Complete Back Propagation" for any depth L:
 
         dZL = AL - Y
@@ -471,6 +492,8 @@ def main(argv):
             "layer_sizes": LAYER_SIZES,
             "config": CONFIG,
             "features": FEATURES,
+            "output": @@OUTPUT_NAME@@,
+            "class_names": @@CLASS_LIST@@,
             "params": {name: P.tolist() for name, P in params.items()},
         }
         with open(argv[2], "w", encoding="utf-8") as f:
@@ -479,6 +502,62 @@ def main(argv):
 
 if __name__ == "__main__":
     main(sys.argv)
+'''
+
+
+_SIGMOID_COST = '''def softplus(Z):
+    """log(1 + e^z) without overflow: max(z, 0) + log(1 + e^-|z|)."""
+    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
+
+
+def cost(ZL, Y):
+    """Cost = -1/m sum(y log(a) + (1 - y) log(1 - a)) with a = sigmoid(z).
+
+    -log(sigmoid(z)) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z), so Loss_i is
+    softplus((1 - 2 y) z): the same number, finite even where a rounds to exactly 0 or 1.
+    """
+    m = Y.shape[1]
+    return np.sum(softplus((1.0 - 2.0 * Y) * ZL)) / m
+
+
+def accuracy(ZL, Y):
+    """Share of points whose predicted class (1 where a > 0.5, that is z > 0) is the label."""
+    return np.mean((ZL > 0.0) == (Y > 0.5))
+
+
+'''
+
+_SOFTMAX = '''
+
+def softmax(Z):
+    """Each column's exp(z) divided by the column's sum: K probabilities that sum to 1.
+    exp(Z - max(Z)) gives the same numbers and cannot overflow (the largest is exp(0) = 1)."""
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))  # (K, m)
+    return E / np.sum(E, axis=0, keepdims=True)  # (K, m)
+'''
+
+_SOFTMAX_COST = '''def cost(ZL, Y):
+    """Cost = -1/m sum(Y * log(AL)) with AL = softmax(ZL): the categorical cross-entropy.
+
+    Y is one-hot, so Loss_i = -log(a_i) of point i's own class. With S = ZL - max(ZL) (each
+    column's largest entry 0), log(AL) = S - log(sum(exp(S))), so Loss_i is
+    log(sum(exp(S))) - S[class of i]: finite even where a rounds to exactly 0 or 1. The sum of
+    exp(S) is 1 (the largest entry) + r (the others), and log1p(r) stays accurate when r is tiny.
+    """
+    m = Y.shape[1]
+    S = ZL - np.max(ZL, axis=0, keepdims=True)  # (K, m), <= 0
+    E = np.exp(S)
+    r = np.sum(np.where(E < 1.0, E, 0.0), axis=0) + (np.sum(E == 1.0, axis=0) - 1)  # (m,)
+    own = np.sum(np.where(Y == 1.0, S, 0.0), axis=0)  # S[class of i], (m,)
+    return np.sum(np.log1p(r) - own) / m
+
+
+def accuracy(ZL, Y):
+    """Share of points whose predicted class, the most probable one (the largest z, the first
+    of a tie: argmax), is the label (the row of the 1 in Y)."""
+    return np.mean(np.argmax(ZL, axis=0) == np.argmax(Y, axis=0))
+
+
 '''
 
 
@@ -514,6 +593,8 @@ def numpy_script(trainer_or_config: Trainer | Config, epochs: int) -> str:
 
 def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
     sizes = (data.X_train.shape[0], *config.hidden, data.Y_train.shape[0])
+    K = data.classes
+    softmax = engine.output_layer(K)[1] == "softmax"
     initial = engine.init_params(sizes, config.seed, config.init)
     L = len(sizes) - 1
     config_dict = json.loads(json.dumps(dataclasses.asdict(config)))  # tuples -> lists
@@ -521,10 +602,11 @@ def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
     for name, P in initial.items():
         init_lines.append(f'    "{name}": {_literal(P, indent=8)},'.replace("\n]", "\n    ]"))
     depth = f"{L - 1} hidden layer{'s' * (L > 2)}"
+    output = f"softmax output over {K} classes" if softmax else "sigmoid output"
     summary = (
         f"Dataset {config.dataset!r} ({data.source}), {data.X_train.shape[1]} training and "
         f"{data.X_test.shape[1]} test points; layer sizes {list(sizes)} ({depth}: "
-        f"{', '.join(config.activations)}; sigmoid output); alpha = {alpha!r}, "
+        f"{', '.join(config.activations)}; {output}); alpha = {alpha!r}, "
         f"L2 = {float(config.l2)!r}, L1 = {float(config.l1)!r}, decay = "
         f"{float(config.decay)!r}, init {config.init!r}, "
         f"seed {config.seed}."
@@ -532,7 +614,25 @@ def _script(config: Config, data: Data, alpha: float, epochs: int) -> str:
     values = {
         "SUMMARY": _wrap(summary, 96),
         "NAME": "backprop_run.py",
-        "UNROLLED": _unrolled(L, tuple(config.activations)),
+        "UNROLLED": _unrolled(L, tuple(config.activations), K),
+        "Y_SHAPE": f"Y is (K, m) one-hot (K = {K} classes)" if softmax else "Y is (1, m)",
+        "OUTPUT_LAYER": "a softmax over the K classes" if softmax else "the sigmoid output",
+        "CLASS_NAMES": (
+            f"CLASS_NAMES = {list(data.class_names)!r}  # classes 0..K-1: the rows of Y and AL\n"
+            if softmax
+            else ""
+        ),
+        "Y_COMMENT": (
+            "(K, m): one-hot, a 1 in the row of each point's class"
+            if softmax
+            else "(1, m): labels 0 and 1"
+        ),
+        "Y_TEST_COMMENT": "(K, m_test)" if softmax else "(1, m_test)",
+        "SOFTMAX": _SOFTMAX if softmax else "",
+        "OUT": "softmax" if softmax else "sigmoid",
+        "COST": _SOFTMAX_COST if softmax else _SIGMOID_COST,
+        "OUTPUT_NAME": json.dumps("softmax" if softmax else "sigmoid"),
+        "CLASS_LIST": json.dumps(list(data.class_names)),
         "LAYER_SIZES": repr([int(n) for n in sizes]),
         "ACTIVATIONS": repr(list(config.activations)),
         "ALPHA": repr(alpha),

@@ -46,6 +46,25 @@ CONFIGS = {
     "zeros-sigmoid": DEFAULT.replace(
         dataset="moons", activations=("sigmoid", "sigmoid"), init="zeros", alpha=3.0
     ),
+    # K classes: a softmax output of K units, its cost and the argmax accuracy (issue 16).
+    "spiral-3-tanh": DEFAULT.replace(dataset="spiral", classes=3, hidden=(8, 8)),
+    "blobs-5-relu-l1-l2-decay": DEFAULT.replace(
+        dataset="blobs",
+        classes=5,
+        noise=0.3,
+        hidden=(6,),
+        activations=("relu",),
+        l2=0.01,
+        l1=0.003,
+        decay=0.01,
+    ),
+    "pinwheel-4-no-hidden-layer": DEFAULT.replace(
+        dataset="pinwheel", classes=4, hidden=(), activations=(), alpha=3.0
+    ),
+    # Every column of Z3 is tied at the start: argmax's first class is the prediction.
+    "zeros-softmax-6": DEFAULT.replace(
+        dataset="blobs", classes=6, activations=("sigmoid", "sigmoid"), init="zeros", alpha=3.0
+    ),
 }
 
 
@@ -224,6 +243,119 @@ def test_script_allows_a_batch_as_large_as_the_data():
     assert "EPOCHS = 4" in export.numpy_script(config, 4)
 
 
+# -- K classes -----------------------------------------------------------------------------------
+
+
+def test_k_class_configs_are_softmax_runs():  # what the parametrised run above relies on
+    for name, K in (("spiral-3-tanh", 3), ("blobs-5-relu-l1-l2-decay", 5), ("zeros-softmax-6", 6)):
+        t = Trainer(CONFIGS[name])
+        assert t.output == "softmax" and t.layer_sizes[-1] == K and t.data.Y_train.shape[0] == K
+    first = Trainer(CONFIGS["zeros-softmax-6"]).history.iloc[0]
+    assert first["train_acc"] == pytest.approx(1 / 6, abs=0.02)  # ties: class 0 everywhere
+
+
+def test_two_class_scripts_show_no_softmax():
+    source = export.numpy_script(DEFAULT, 3)
+    assert (
+        "softmax" not in source.replace('"output": "sigmoid"', "") and "CLASS_NAMES" not in source
+    )
+    assert "Y is (1, m)." in source and "# (1, m): labels 0 and 1" in source
+    assert "A3 = sigmoid\n" in source and "return np.mean((ZL > 0.0) == (Y > 0.5))" in source
+
+
+def test_k_class_script_embeds_one_hot_labels_names_and_shapes(tmp_path):
+    config = CONFIGS["spiral-3-tanh"]
+    source = export.numpy_script(config, 4)
+    path = tmp_path / "run.py"
+    path.write_text(source, encoding="utf-8")
+    g = runpy.run_path(str(path), run_name="exported")
+    data = make_data(config)
+    for name in ("X_train", "Y_train", "X_test", "Y_test"):
+        np.testing.assert_array_equal(np.array(g[name]), getattr(data, name), err_msg=name)
+    assert np.array(g["Y_train"]).shape == (3, 200)
+    assert g["LAYER_SIZES"] == [2, 8, 8, 3] and g["CLASS_NAMES"] == ["0", "1", "2"]
+    for text in (
+        "Y is (K, m) one-hot (K = 3 classes)",
+        "Z3 = W3 @ A2 + B3      A3 = softmax(Z3)  (K = 3 classes: each column sums to 1)",
+        "Cost:  J = -1/m sum(Y * log A3)",
+        "dZ3 = A3 - Y      (the softmax with its cost gives the sigmoid's line)",
+        "# (K, m): one-hot, a 1 in the row of each point's class",
+        "f = softmax if k == L else F[ACTIVATIONS[k - 1]]",
+        "softmax output over 3 classes",
+    ):
+        assert text in source, text
+
+
+def test_k_class_script_functions_compute_the_engines_values(tmp_path):
+    path = tmp_path / "run.py"
+    path.write_text(export.numpy_script(CONFIGS["spiral-3-tanh"], 0), encoding="utf-8")
+    g = runpy.run_path(str(path), run_name="exported")
+    rng = np.random.default_rng(1)
+    Z = rng.normal(0.0, 5.0, (4, 500))
+    Z[:, 0] = [1e300, -1e300, 0.0, 5.0]  # far apart: still a finite loss
+    Z[:, 1] = [2.0, 2.0, 2.0, -1.0]  # a tie for the largest: argmax's first class
+    Z[:, 2] = [40.0, 0.0, 0.0, 0.0]  # a sure, right answer: a tiny loss
+    Z[:, 3] = 0.0  # every class tied
+    labels = rng.integers(0, 4, 500)
+    labels[:4] = [1, 2, 0, 3]
+    Y = np.eye(4)[:, labels]
+    with np.errstate(over="ignore"):
+        A = engine.predict_proba({"W1": np.eye(4), "B1": np.zeros((4, 1))}, Z, (), "softmax")
+        np.testing.assert_allclose(g["softmax"](Z), A, rtol=1e-15, atol=0)
+        want = engine.cost({"Z1": Z}, Y, output="softmax")
+        assert np.isfinite(want) and want > 1e299 / 500
+        assert g["cost"](Z, Y) == pytest.approx(want, rel=1e-14)
+        small = Z[:, 2:3]
+        tiny = engine.cost({"Z1": small}, Y[:, 2:3], output="softmax")
+        assert 0 < tiny < 1e-16 and g["cost"](small, Y[:, 2:3]) == pytest.approx(tiny, rel=1e-12)
+    assert g["accuracy"](Z, Y) == engine.accuracy(A, Y, output="softmax")
+    assert g["accuracy"](Z[:, 1:2], np.eye(4)[:, [0]]) == 1.0  # the first of the tie
+
+
+def test_k_class_script_stops_where_the_trainer_diverges(tmp_path):
+    config = DEFAULT.replace(
+        dataset="blobs", classes=3, hidden=(4,), activations=("linear",), alpha=100.0
+    )
+    proc = run_script(export.numpy_script(config, 300), tmp_path, "-", "weights.json")
+    assert proc.returncode == 0
+    t = trained(config, 300)
+    assert t.diverged and 0 < t.epoch < 300
+    assert f"diverged at epoch {t.epoch + 1}" in proc.stderr
+    lines = proc.stdout.splitlines()[1:]
+    assert [int(line.split(",")[0]) for line in lines] == list(range(t.epoch + 1))
+    costs = np.array([float(line.split(",")[1]) for line in lines])
+    np.testing.assert_allclose(costs, t.history["train_cost"].to_numpy(), rtol=RTOL)
+    weights = export.load_weights_json((tmp_path / "weights.json").read_text(encoding="utf-8"))
+    for key, P in t.params.items():
+        np.testing.assert_allclose(weights[key], P, rtol=RTOL, err_msg=key)
+
+
+def test_k_class_script_of_a_csv_with_word_labels(tmp_path):
+    from playground import datasets
+    from playground.trainer import Config, csv_data
+
+    rng = np.random.default_rng(5)
+    rows = ["width,height,fruit"]
+    for name, (cx, cy) in (("pear", (2, 0)), ("apple", (-2, 1)), ("fig", (0, -2))):
+        rows += [f"{cx + rng.normal():.4f},{cy + rng.normal():.4f},{name}" for _ in range(30)]
+    csv = datasets.load_csv("\n".join(rows).encode(), multiclass=True)
+    config = Config(hidden=(5,), activations=("tanh",))
+    t = Trainer(config, data=csv_data(csv, 0.5, 0))
+    assert t.data.class_names == ("apple", "fig", "pear") and t.output == "softmax"
+    t.step(60)
+    source = export.numpy_script(t, 60)
+    assert "CLASS_NAMES = ['apple', 'fig', 'pear']" in source
+    proc = run_script(source, tmp_path, "history.csv", "weights.json")
+    assert proc.returncode == 0, proc.stderr
+    ours = read_history(tmp_path / "history.csv")
+    np.testing.assert_allclose(ours["train_cost"], t.history["train_cost"], rtol=RTOL)
+    np.testing.assert_allclose(ours["test_acc"], t.history["test_acc"], rtol=RTOL)
+    doc = json.loads((tmp_path / "weights.json").read_text(encoding="utf-8"))
+    assert doc["output"] == "softmax" and doc["class_names"] == ["apple", "fig", "pear"]
+    assert doc["layer_sizes"] == [2, 5, 3]
+    export.load_weights_json(json.dumps(doc))  # what it writes reads back
+
+
 # -- the weights JSON ---------------------------------------------------------------------------
 
 
@@ -242,9 +374,31 @@ def test_weights_json_round_trip(trainer):
     for key, P in trainer.params.items():
         np.testing.assert_array_equal(back[key], P)  # exact: JSON floats round-trip
         assert back[key].dtype == np.float64
+    assert doc["output"] == "sigmoid" and doc["class_names"] == ["0", "1"]
     bare = export.load_weights_json(json.dumps(doc["params"]))  # just the params object
     assert all(np.array_equal(bare[k], back[k]) for k in back)
     assert export.load_weights_json(text.encode("utf-8")).keys() == back.keys()
+
+
+def test_k_class_weights_json_round_trip():
+    t = trained(CONFIGS["blobs-5-relu-l1-l2-decay"], 10)
+    text = export.weights_json(t)
+    doc = json.loads(text)
+    assert doc["output"] == "softmax" and doc["class_names"] == ["0", "1", "2", "3", "4"]
+    assert doc["layer_sizes"] == [2, 6, 5] and doc["config"]["classes"] == 5
+    back = export.load_weights_json(text)
+    assert back["W2"].shape == (5, 6) and back["B2"].shape == (5, 1)
+    for key, P in t.params.items():
+        np.testing.assert_array_equal(back[key], P)
+
+
+@pytest.mark.parametrize("K", [3, 4, 6])
+def test_load_weights_json_accepts_a_softmax_of_k_units(K):
+    params = {k: P.tolist() for k, P in engine.init_params((2, 4, K), seed=0).items()}
+    names = [f"class {c}" for c in range(K)]
+    doc = {"layer_sizes": [2, 4, K], "output": "softmax", "class_names": names, "params": params}
+    out = export.load_weights_json(json.dumps(doc))
+    assert out["W2"].shape == (K, 4)
 
 
 def _params(sizes=(2, 3, 1)) -> dict:
@@ -301,7 +455,22 @@ BAD = {
     "columns do not chain": (_with(W2=[[1.0, 2.0]]), "W2 has 2 columns but layer 1 has 3 units"),
     "bias shape": (_with(B1=[[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]), r"B1 must be \(3, 1\)"),
     "bias rows": (_with(B1=[[0.0], [0.0]]), r"B1 must be \(3, 1\)"),
-    "two outputs": (_with(W2=[[1.0] * 3] * 2, B2=[[0.0]] * 2), "one unit"),
+    "two outputs": (_with(W2=[[1.0] * 3] * 2, B2=[[0.0]] * 2), "one unit .* or 3 to 6"),
+    "seven outputs": (_with(W2=[[1.0] * 3] * 7, B2=[[0.0]] * 7), "has 7 rows"),
+    "output not the units'": (json.dumps(_doc(output="softmax")), "1 output unit is a sigmoid"),
+    "softmax called sigmoid": (
+        json.dumps(
+            _doc(
+                output="sigmoid",
+                layer_sizes=[2, 3, 3],
+                params={**_params(), "W2": [[1.0] * 3] * 3, "B2": [[0.0]] * 3},
+            )
+        ),
+        "3 output units are a softmax",
+    ),
+    "class names count": (json.dumps(_doc(class_names=["a", "b", "c"])), "3 class names for 2"),
+    "class names not text": (json.dumps(_doc(class_names=[0, 1])), "list of names"),
+    "class names twice": (json.dumps(_doc(class_names=["a", "a"])), "must differ"),
     "33 units": (_with(W1=[[1.0, 1.0]] * 33), "at most 32"),
     "33 inputs": (_with(W1=[[1.0] * 33] * 3), "at most 32"),
     "layer sizes disagree": (json.dumps(_doc(layer_sizes=[2, 4, 1])), "layer_sizes"),

@@ -355,7 +355,8 @@ def check_weights_result(content: str | bytes) -> None:
         assert B.shape == (W.shape[0], 1)
         if k > 1:
             assert W.shape[1] == params[f"W{k - 1}"].shape[0]
-    assert params[f"W{L}"].shape[0] == 1
+    # one output unit (the notes' sigmoid) or a softmax over 3..MAX_CLASSES classes (issue 16)
+    assert params[f"W{L}"].shape[0] in (1, *range(3, export.MAX_CLASSES + 1))
 
 
 @MANY
