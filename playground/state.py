@@ -3,6 +3,10 @@
 Everything a visitor can set goes through ``config_from_query``, which never raises: each bad or
 out-of-range value is replaced by its default and named in the returned list of problems, so a
 mangled shared link still opens a working page.
+
+The number of classes (issue 16) is ``classes=3`` in a link, 2 to ``datasets.MAX_CLASSES``, for
+the datasets that make that many (``datasets.CLASSES``: spiral, blobs, pinwheel); two classes
+are the default and leave the link as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ INIT_LABELS = {
     "zeros": "Zeros (symmetry!)",
 }
 DATASETS = tuple(datasets.GENERATORS)
+CLASSES_RANGE = (2, datasets.MAX_CLASSES)  # classes of a generated dataset
 MAX_UNITS = 32
 MAX_LAYERS = engine.MAX_HIDDEN_LAYERS
 NO_LAYERS = "none"  # the link's hidden= and act= for a network without hidden layers
@@ -59,7 +64,23 @@ DEFAULT = Config(
     l2=0.0,
     l1=0.0,
     decay=0.0,
+    classes=2,
 )
+
+
+def classes_for(dataset: str) -> tuple[int, ...]:
+    """The numbers of classes ``dataset`` can make: ``(2,)`` for circle, xor, gauss and moons,
+    ``(2, ..., 6)`` for spiral, blobs and pinwheel (``datasets.CLASSES``); ``(2,)`` for a name
+    that is not a generated dataset (a CSV or drawn points bring their own)."""
+    return datasets.CLASSES.get(dataset, (2,))
+
+
+def fit_classes(config: Config) -> Config:
+    """``config``, with two classes if its dataset cannot make ``config.classes`` (a visitor who
+    had three spirals and chose the circle gets the circle's two classes, not an error)."""
+    if config.classes in classes_for(config.dataset):
+        return config
+    return config.replace(classes=2)
 
 
 def _fmt(x: float) -> str:
@@ -71,6 +92,7 @@ def _fmt(x: float) -> str:
 def _query(config: Config) -> dict[str, str]:
     return {
         "data": config.dataset,
+        "classes": str(config.classes),
         "n": str(config.n_samples),
         "noise": _fmt(config.noise),
         "ratio": _fmt(config.train_ratio),
@@ -118,6 +140,7 @@ QUERY_NAMES = (*_query(DEFAULT), "epoch", "present", "preset", "hide")
 CONTROLS = {
     "preset": "Preset",
     "dataset": "Dataset (and CSV upload)",
+    "classes": "Number of classes",
     "points": "Points",
     "noise": "Noise",
     "features": "Input features",
@@ -154,6 +177,12 @@ def hidden_from_query(query: Mapping[str, str]) -> tuple[list[str], list[str]]:
     return [n for n in CONTROLS if n in names], problems
 
 
+def _shown(name: str, width: int = 20) -> str:
+    """``repr(name)`` in at most ``width`` characters (escapes of odd characters included)."""
+    text = repr(name[:width])
+    return text if len(text) <= width else text[: width - 2] + "…'"
+
+
 # Names that sites add to shared links by themselves (tracking): ignored without a word.
 _ADDED_BY_SITES = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$")
 
@@ -167,12 +196,12 @@ def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]
     problems: list[str] = []
     fields: dict = {}
     unknown = [
-        str(k)[:40] for k in query if k not in QUERY_NAMES and not _ADDED_BY_SITES.match(str(k))
+        _shown(str(k)) for k in query if k not in QUERY_NAMES and not _ADDED_BY_SITES.match(str(k))
     ]
     if unknown:
         problems.append(
             f"unknown name{'s' if len(unknown) > 1 else ''} "
-            + ", ".join(repr(k) for k in unknown[:5])
+            + ", ".join(unknown[:5])
             + ("…" if len(unknown) > 5 else "")
             + f" (a link knows {', '.join(QUERY_NAMES)})"
         )
@@ -188,6 +217,17 @@ def config_from_query(query: Mapping[str, str]) -> tuple[Config, int, list[str]]
             fields["dataset"] = v
         else:
             problems.append(f"data: unknown dataset {v[:40]!r}")
+    if (v := get("classes")) is not None:
+        value = _number(v, int, *CLASSES_RANGE, "classes", problems)
+        dataset = fields.get("dataset", DEFAULT.dataset)
+        if value is not None and value not in classes_for(dataset):
+            several = ", ".join(n for n in DATASETS if len(classes_for(n)) > 1)
+            problems.append(
+                f"classes: the {dataset} dataset has 2 classes, not {value} "
+                f"(more classes: {several})"
+            )
+        elif value is not None:
+            fields["classes"] = value
     for key, field, kind, (lo, hi) in (
         ("n", "n_samples", int, SAMPLES_RANGE),
         ("noise", "noise", float, NOISE_RANGE),
@@ -307,6 +347,7 @@ def lesson_values(config: Config, hidden) -> str:
     parts = {
         "preset": None,
         "dataset": f"data {config.dataset}",
+        "classes": f"{config.classes} classes",
         "points": f"{config.n_samples} points",
         "noise": f"noise {config.noise:g}",
         "features": "features " + ", ".join(config.features),
