@@ -4,6 +4,10 @@ A run file is an ``.npz`` archive (read with ``allow_pickle=False``, so loading 
 code) holding the data, the parameters, the history, the replay snapshots and a small JSON
 header with the config, the epoch, ``alpha`` and the mini-batch random state. Loading it and
 training on gives, bit for bit, what the uninterrupted run would have given.
+
+A run of ``K >= 3`` classes (issue 16) keeps its one-hot labels ``(K, m)``, its number of classes
+(in the config) and its classes' names (``class_names``: a CSV's words). Files saved before
+there were K classes have neither and load as the two-class runs they are.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 
 import numpy as np
 
+from playground import datasets
 from playground.trainer import Config, Data, Trainer
 
 FORMAT = "backprop-playground/run"
@@ -38,6 +43,7 @@ def save(t: Trainer) -> bytes:
         "message": t.message,
         "feature_names": list(t.data.feature_names),
         "source": t.data.source,
+        "class_names": list(t.data.class_names),
         "rng": t._rng.bit_generator.state,
         "hist": {"n": t._hist.n, "stride": t._hist.stride},
         "snaps": {"n": t._snaps.n, "stride": t._snaps.stride},
@@ -92,8 +98,16 @@ def _restore(header: dict, files: dict[str, np.ndarray]) -> Trainer:
         if a.dtype != np.float64 or a.ndim != 2 or not np.isfinite(a).all():
             raise RunFileError(f"The run file's {name} is not a finite float64 matrix.")
         arrays[name] = a
+    names = header.get("class_names", [])  # (not in files saved before issue 16)
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise RunFileError("The run file's class names are not a list of names.")
+    if any(len(n) > datasets.MAX_NAME for n in names) or len(set(names)) != len(names):
+        raise RunFileError("The run file's class names are too long or repeated.")
     data = Data(
-        **arrays, feature_names=tuple(header["feature_names"]), source=str(header["source"])
+        **arrays,
+        feature_names=tuple(header["feature_names"]),
+        source=str(header["source"]),
+        class_names=tuple(names),
     )
     t = Trainer(config, data=data)  # validates the config against the data's shapes
     theta = files["theta"]
