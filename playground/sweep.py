@@ -4,7 +4,8 @@
 cell of the grid (``base`` with the cell's values), each with ``Trainer(config).step(epochs)``,
 and returns a :class:`SweepResult` whose ``values`` is the grid of final training costs (rows:
 the first axis, columns: the second). A cell whose training diverges is reported in
-``diverged`` with NaN values; it never raises.
+``diverged`` with NaN values; it never raises. A base of ``K >= 3`` classes (``Config.classes``)
+sweeps ``K``-class runs: their costs are the categorical cross-entropy, from ``ln K`` for a guess.
 
 The cells run through joblib: ``Parallel(n_jobs, backend=backend,
 return_as="generator_unordered")`` hands back each cell as soon as it is done, so
@@ -137,6 +138,8 @@ def normalise_axes(base: Config, axes: Mapping[str, Sequence]) -> tuple[tuple[st
     """
     if not isinstance(base, Config):
         raise ValueError("base must be a Config")
+    if base.classes not in state.classes_for(base.dataset):  # before a worker finds out
+        raise ValueError(f"the {base.dataset} dataset has 2 classes, not {base.classes}")
     if not isinstance(axes, Mapping) or not 1 <= len(axes) <= MAX_AXES:
         raise ValueError(f"give 1 or {MAX_AXES} axes to sweep, as {{name: [values]}}")
     out: list[tuple[str, tuple]] = []

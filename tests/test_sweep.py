@@ -189,3 +189,31 @@ def test_limits_are_checked_before_any_training(monkeypatch):
     monkeypatch.setattr(sweep_module, "Trainer", None)  # would fail if anything trained
     with pytest.raises(ValueError, match="at most 64"):
         sweep(DEFAULT, {"alpha": [0.1] * 10, "seed": list(range(7))}, 10, n_jobs=1)
+
+
+def test_k_class_sweep_equals_training_each_config():
+    """A sweep of three-class runs (issue 16): each cell a softmax run, the same bit for bit as
+    training its config directly, sequentially and on loky workers."""
+    base = DEFAULT.replace(dataset="spiral", classes=3, hidden=(6, 6), n_samples=300)
+    axes = {"alpha": [0.3, 1.0], "n1": [3, 8]}
+    result = sweep(base, axes, 80, n_jobs=1)
+    parallel = sweep(base, axes, 80, n_jobs=2)
+    np.testing.assert_array_equal(parallel.values, result.values)
+    np.testing.assert_array_equal(parallel.test_accs, result.test_accs)
+    for i, alpha in enumerate(axes["alpha"]):
+        for j, n1 in enumerate(axes["n1"]):
+            config = base.replace(alpha=alpha, hidden=(n1, 6))
+            t = Trainer(config)
+            assert t.output == "softmax" and t.params["W3"].shape == (3, 6)
+            t.step(80)
+            assert result.values[i, j] == t.last["train_cost"]  # bit for bit
+            assert result.train_accs[i, j] == t.last["train_acc"]
+            assert result.test_costs[i, j] == t.last["test_cost"]
+    assert (result.values < np.log(3)).all()  # every cell learned something past a guess
+    assert len(np.unique(result.values)) == 4
+
+
+def test_a_base_with_more_classes_than_its_dataset_makes_is_refused(monkeypatch):
+    monkeypatch.setattr(sweep_module, "Trainer", None)  # would fail if anything trained
+    with pytest.raises(ValueError, match="the moons dataset has 2 classes, not 3"):
+        sweep(DEFAULT.replace(dataset="moons", classes=3), {"alpha": [0.1]}, 10, n_jobs=1)
