@@ -17,6 +17,7 @@ SLUGS = [
     "zero-init",
     "dead-relu",
     "overfitting-noise",
+    "three-spirals",
 ]
 
 
@@ -35,7 +36,7 @@ def dead_shares(trainer: Trainer) -> list[float]:
 # -- the table -----------------------------------------------------------------------------------
 
 
-def test_the_six_presets_exist_under_their_slugs():
+def test_the_seven_presets_exist_under_their_slugs():
     assert list(PRESETS) == SLUGS
     for slug, preset in PRESETS.items():
         assert preset.slug == slug
@@ -69,6 +70,7 @@ def test_preset_round_trips_through_the_url(slug, contrast):
     assert config.batch_size in state.BATCH_SIZES
     assert 0 <= len(config.hidden) <= state.MAX_LAYERS
     assert all(1 <= n <= state.MAX_UNITS for n in config.hidden)
+    assert config.classes in state.classes_for(config.dataset)
 
 
 # -- each preset shows its point ----------------------------------------------------------------
@@ -157,3 +159,25 @@ def test_overfitting_with_noise():
     assert h["test_acc"].iloc[-1] < h["test_acc"].iloc[best]
     reg = trained(preset.contrast, preset.epochs).history["test_cost"].to_numpy()
     assert reg[-1] < 1.1 * reg.min() and reg[-1] < 0.5 * test[-1]
+
+
+def test_three_spirals_need_a_wider_network():
+    preset = PRESETS["three-spirals"]
+    assert (preset.config.dataset, preset.config.classes) == ("spiral", 3)
+    small = trained(preset.config, preset.epochs)
+    assert small.output == "softmax" and small.params["W3"].shape == (3, 4)  # three output units
+    assert small.grads["dZ3"].shape == (3, 500)  # dZ3 = A3 - Y, 3 x 500
+    h = small.history
+    assert abs(h["train_cost"].iloc[0] - np.log(3)) < 0.1  # 1.127: about a guess of 1/3 each
+    assert h["train_acc"].max() < 0.65  # never past 62%
+    assert h["test_acc"].iloc[-1] < 0.65  # 0.55
+    assert h["train_acc"].iloc[-1] > 0.45  # better than a guess (33%), but not by much
+    wide = trained(preset.contrast, preset.epochs)
+    assert wide.params["W3"].shape == (3, 16)
+    w = wide.history
+    assert w["train_acc"].iloc[-1] >= 0.99  # 0.998
+    assert w["test_acc"].iloc[-1] >= 0.95  # 0.972
+    # Every class is predicted where it belongs: each class's own points mostly right.
+    predicted = np.argmax(wide.cache["A3"], axis=0)
+    labels = wide.data.labels_train
+    assert all(np.mean(predicted[labels == c] == c) > 0.95 for c in range(3))
