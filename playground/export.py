@@ -547,7 +547,8 @@ _SOFTMAX_COST = '''def cost(ZL, Y):
     m = Y.shape[1]
     S = ZL - np.max(ZL, axis=0, keepdims=True)  # (K, m), <= 0
     E = np.exp(S)
-    r = np.sum(np.where(E < 1.0, E, 0.0), axis=0) + (np.sum(E == 1.0, axis=0) - 1)  # (m,)
+    below = np.sum(np.where(E < 1.0, E, 0.0), axis=0)  # (m,): the entries below the largest
+    r = below + (np.sum(E == 1.0, axis=0, dtype=E.dtype) - 1)  # (m,): + the others tied with it
     own = np.sum(np.where(Y == 1.0, S, 0.0), axis=0)  # S[class of i], (m,)
     return np.sum(np.log1p(r) - own) / m
 

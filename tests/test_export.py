@@ -308,6 +308,9 @@ def test_k_class_script_functions_compute_the_engines_values(tmp_path):
         small = Z[:, 2:3]
         tiny = engine.cost({"Z1": small}, Y[:, 2:3], output="softmax")
         assert 0 < tiny < 1e-16 and g["cost"](small, Y[:, 2:3]) == pytest.approx(tiny, rel=1e-12)
+    Z32, Y32 = Z[:, 4:].astype(np.float32), Y[:, 4:].astype(np.float32)
+    assert g["cost"](Z32, Y32).dtype == np.float32  # a float32 run's cost stays float32
+    assert g["cost"](Z32, Y32) == pytest.approx(g["cost"](Z[:, 4:], Y[:, 4:]), rel=1e-6)
     assert g["accuracy"](Z, Y) == engine.accuracy(A, Y, output="softmax")
     assert g["accuracy"](Z[:, 1:2], np.eye(4)[:, [0]]) == 1.0  # the first of the tie
 
