@@ -5,6 +5,7 @@ Wiring only: widgets, session state and layout. The arithmetic lives in ``playgr
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
 from functools import partial
@@ -122,6 +123,7 @@ def show_config(config: state.Config) -> None:
     """Set every setting of the data and the network to ``config``."""
     ui = st.session_state.ui
     ui["dataset"] = config.dataset
+    ui["classes"] = config.classes
     ui["n_samples"] = config.n_samples
     ui["noise"] = config.noise
     ui["train_ratio"] = config.train_ratio
@@ -175,8 +177,9 @@ def widget_config() -> state.Config:
     if not features:
         st.sidebar.warning("Pick at least one input feature; using X₁ and X₂.")
         features = ("x1", "x2")
-    return state.DEFAULT.replace(
+    config = state.DEFAULT.replace(
         dataset=ui["dataset"] if ui["dataset"] not in OWN_DATA else state.DEFAULT.dataset,
+        classes=int(ui["classes"]),
         n_samples=int(ui["n_samples"]),
         noise=float(ui["noise"]),
         train_ratio=float(ui["train_ratio"]),
@@ -191,6 +194,8 @@ def widget_config() -> state.Config:
         l1=float(ui["l1"]),
         decay=float(ui["decay"]),
     )
+    # (a dataset of two classes keeps the number chosen for the others: ui["classes"] stays)
+    return state.fit_classes(config)
 
 
 def on_alpha() -> None:
@@ -384,6 +389,15 @@ def sidebar() -> None:
         sb.header("Data")
     if "dataset" in shown:
         sb.selectbox("Dataset", (*state.DATASETS, DRAW, UPLOAD), **bound("dataset"))
+    several = state.classes_for(ui["dataset"]) if ui["dataset"] not in OWN_DATA else (2,)
+    if "classes" in shown and len(several) > 1:
+        sb.select_slider(
+            "Classes",
+            several,
+            help="Two classes: the notes' sigmoid output. Three or more: a softmax output of one "
+            "unit per class, with the categorical cross-entropy; dZ = A − Y all the same.",
+            **bound("classes"),
+        )
     s.csv = None
     if ui["dataset"] == UPLOAD:
         csv_upload()
@@ -423,7 +437,13 @@ def sidebar() -> None:
                 **bound(f"act_{k}"),
             )
     if "layers" in shown:
-        sb.caption("Output: one sigmoid unit; cost: binary cross-entropy, as in the notes.")
+        K = s.trainer.data.classes
+        sb.caption(
+            "Output: one sigmoid unit; cost: binary cross-entropy, as in the notes."
+            if K == 2
+            else f"Output: a softmax of {K} units, one per class; cost: categorical "
+            "cross-entropy. dZ = A − Y as in the notes."
+        )
         if ui["n_layers"] == 0:
             sb.caption(
                 "No hidden layer: the output unit sees the input features directly (logistic "
@@ -510,13 +530,14 @@ def csv_upload() -> None:
     file: Streamlit forgets it), until another file replaces it or its × removes it."""
     s, sb = st.session_state, st.sidebar
     sb.file_uploader(
-        "CSV file: numeric columns and a 0/1 label column",
+        "CSV file: numeric columns and a label column",
         type=["csv", "txt"],
         key="csv_upload",
         on_change=on_csv_upload,
         help=f"Up to {datasets.MAX_ROWS:,} rows, {datasets.MAX_COLS} feature columns and "
         f"{datasets.MAX_BYTES / 1e6:g} MB. The label is the column named "
-        f"{', '.join(datasets.LABEL_NAMES)} (or else the last column).",
+        f"{', '.join(datasets.LABEL_NAMES)} (or else the last column): 0 and 1, 0 to K − 1, or "
+        f"up to {datasets.MAX_CLASSES} names of classes.",
     )
     if s.csv_error:
         sb.error(s.csv_error)
@@ -525,9 +546,10 @@ def csv_upload() -> None:
         return
     file_id, name, csv = s.csv_file
     s.csv = (file_id, csv)
+    names = csv.class_names
     sb.success(
         f"{name}: {csv.X.shape[1]} rows; features {', '.join(csv.feature_names)}; "
-        f"label '{csv.label_name}'."
+        f"label '{csv.label_name}': {len(names)} classes ({', '.join(names)})."
     )
 
 
@@ -567,7 +589,7 @@ def draw_controls() -> None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def read_csv(content: bytes) -> datasets.CSVData:
     """``datasets.load_csv`` of an upload's bytes (a pure function, so cached by content)."""
-    return datasets.load_csv(content)
+    return datasets.load_csv(content, multiclass=True)
 
 
 def show(fig, key: str, select=False, live: bool = False, add: bool = False, player=None):
@@ -644,16 +666,37 @@ def point_contribution(t: Trainer, event) -> None:
     i = views.nearest_point(d.P_train, points[0]["x"], points[0]["y"])
     c = notes.gradient_contribution(t, i)
     L = c["layer"]
-    st.markdown(
-        f"**Training point {i}** at ({c['point'][0]:.2f}, {c['point'][1]:.2f}), label "
-        f"y = {int(c['y'][0, 0])}: the network says a{L} = {c['a'][0, 0]:.3f}, so its error "
-        f"dZ{L} = a{L} − y = {c['dZ'][0, 0]:+.3f} and its loss is {c['loss']:.3f}."
-    )
+    where = f"**Training point {i}** at ({c['point'][0]:.2f}, {c['point'][1]:.2f})"
+    if c["output"] == "softmax":
+        name = d.class_names[c["label"]]
+        st.markdown(
+            f"{where}, class {name} (its y is the one-hot column below): the network gives "
+            f"that class a probability of {c['a'][c['label'], 0]:.3f}, so its error is "
+            f"dZ{L} = a{L} − y and its loss −log a{L}[{name}] is {c['loss']:.3f}."
+        )
+        st.latex(
+            notes.matrix_view(f"a{L}", c["a"], max_full=8).latex
+            + r"\quad "
+            + notes.matrix_view("y", c["y"], max_full=8).latex
+            + r"\quad "
+            + notes.matrix_view(f"dZ{L}", c["dZ"], max_full=8).latex
+        )
+    else:
+        st.markdown(
+            f"{where}, label y = {int(c['y'][0, 0])}: the network says a{L} = "
+            f"{c['a'][0, 0]:.3f}, so its error dZ{L} = a{L} − y = {c['dZ'][0, 0]:+.3f} and its "
+            f"loss is {c['loss']:.3f}."
+        )
     share = notes.matrix_view(f"dW{L}", c["dW"], max_full=8)
+    bias = (
+        notes.matrix_view(f"dB{L}", c["dB"], max_full=8).latex
+        if c["output"] == "softmax"
+        else (f"{c['dB'][0, 0]:.3g}")
+    )
     st.latex(
         rf"\tfrac{{1}}{{m}}\,dZ_{L}^{{(i)}}\,a_{{{L - 1}}}^{{(i)T}} = "
         + share.latex
-        + rf"\qquad \tfrac{{1}}{{m}}\,dZ_{L}^{{(i)}} = {c['dB'][0, 0]:.3g}"
+        + rf"\qquad \tfrac{{1}}{{m}}\,dZ_{L}^{{(i)}} = {bias}"
     )
     st.caption(
         f"Summed over all {t.m} training points these shares make dW{L} = 1/m·dZ{L}·A{L - 1}ᵀ."
@@ -751,6 +794,8 @@ def draw_views(
             st.columns(5), views.metrics(frame.epoch, frame.row), strict=True
         ):
             column.metric(label, value)
+    if t.data.classes > 2 and not reel:
+        class_accuracy(t, frame)
     if t.config.decay and not key:
         st.caption(f"Learning-rate decay: the next step uses α = {t.step_alpha:.4g}.")
 
@@ -774,7 +819,7 @@ def draw_views(
             if image:
                 player = {
                     "frames": frames,
-                    "shading": figures.shading_colors(tpl, ui["discretize"]),
+                    "shading": figures.shading_colors(tpl, ui["discretize"], d.class_names),
                     **({"reel": shared} if reel else {}),
                 }
             fig = figures.decision_boundary(
@@ -789,6 +834,7 @@ def draw_views(
                 discretize=ui["discretize"],
                 point_size=views.point_error(frame) if ui["point_error"] else None,
                 shading="image" if image else "trace",
+                class_names=d.class_names,
                 template=tpl,
                 height=540,
             )
@@ -844,6 +890,19 @@ def draw_views(
             network_pick(t, frame, event, tpl)
 
 
+def class_accuracy(t: Trainer, frame: views.Frame) -> None:
+    """The training accuracy of each class, each in its class's colour (K >= 3 classes)."""
+    colors = figures.class_colors(template(), t.data.classes)
+    chips = " &nbsp;·&nbsp; ".join(
+        f"<span style='color:{color};font-size:1.3em'>■</span> class {html.escape(name)}: "
+        f"{html.escape(text)}"
+        for color, (name, text) in zip(
+            colors, views.class_accuracy_labels(t, frame.params), strict=True
+        )
+    )
+    st.html(f"<div style='font-size:0.95rem'>Training accuracy by class: {chips}</div>")
+
+
 def network_pick(t: Trainer, frame: views.Frame, event, tpl: str) -> None:
     """A clicked unit: its map, large, and its bias to edit; a clicked edge: its weight."""
     points = (event or {}).get("selection", {}).get("points", [])
@@ -863,7 +922,10 @@ def network_pick(t: Trainer, frame: views.Frame, event, tpl: str) -> None:
     name = f"X[{i}] = {t.data.feature_names[i]}" if k == 0 else f"a{k}[{i}]"
     with left:
         xs, ys, A = views.unit_grid(t, k, i, frame.params)
-        fig = figures.unit_map(xs, ys, A, t.data.P_train, t.data.Y_train, name=name, template=tpl)
+        d = t.data
+        fig = figures.unit_map(
+            xs, ys, A, d.P_train, d.Y_train, name=name, class_names=d.class_names, template=tpl
+        )
         show(fig, "unit_map")
     with right:
         if k == 0:
@@ -930,6 +992,7 @@ def network_figure(t: Trainer, tpl: str, mats, biases, node_maps, every_width=Fa
         title=f"The network: {KINDS[kind]}",
         template=tpl,
         every_width=every_width,
+        class_names=t.data.class_names if t.data.classes > 2 else None,
     )
 
 
@@ -1347,6 +1410,7 @@ def compare_view() -> None:
                     d.Y_train,
                     d.P_test,
                     d.Y_test,
+                    class_names=d.class_names,
                     title=label,
                     template=tpl,
                     height=500,
@@ -1466,9 +1530,10 @@ def main() -> None:
     st.title("Backprop Playground")
     if not ui["present"]:  # a presenter's screen keeps its height for the charts
         st.caption(
-            "A network with hidden layers f1, f2, … and a sigmoid output learns by the notes' "
-            "backpropagation: dZ3 = A3 − Y, dW3 = 1/m·dZ3·A2ᵀ, dZ2 = W3ᵀ·dZ3 ∗ f2′(Z2), … "
-            "and W = W − α·dW, on the whole training set each epoch."
+            "A network with hidden layers f1, f2, … and a sigmoid output (a softmax for more "
+            "than two classes) learns by the notes' backpropagation: dZ3 = A3 − Y, "
+            "dW3 = 1/m·dZ3·A2ᵀ, dZ2 = W3ᵀ·dZ3 ∗ f2′(Z2), … and W = W − α·dW, on the whole "
+            "training set each epoch."
         )
     for p in s.problems:
         st.warning(f"Ignored a setting in the link: {p}")

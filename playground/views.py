@@ -244,6 +244,14 @@ def class_accuracy(trainer: Trainer, params=None) -> list[tuple[str, int, int]]:
     ]
 
 
+def class_accuracy_labels(trainer: Trainer, params=None) -> list[tuple[str, str]]:
+    """``class_accuracy`` as the page shows it: ``(class name, "97% (117 of 120)")``."""
+    return [
+        (name, f"{right / total:.0%} ({right} of {total})" if total else "no points")
+        for name, right, total in class_accuracy(trainer, params)
+    ]
+
+
 def nearest_point(P: np.ndarray, x: float, y: float) -> int:
     """The column of ``P`` (2, m) nearest to the clicked point ``(x, y)``."""
     return int(np.argmin((P[0] - x) ** 2 + (P[1] - y) ** 2))

@@ -614,3 +614,76 @@ def test_a_typed_learning_rate_that_is_not_one_is_refused_with_a_word(at):
     box.typed = "0.05"
     box.run()
     assert at.session_state.trainer.alpha == 0.05 and not at.sidebar.error
+
+
+def test_three_classes_from_a_link_in_every_mode():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data"] = "spiral"
+    at.query_params["classes"] = "3"
+    at.run()
+    t = at.session_state.trainer
+    assert t.output == "softmax" and t.layer_sizes == (2, 4, 4, 3)
+    assert at.sidebar.select_slider(key="classes").value == 3
+    at.button(key="step").click().run()
+    names = [tr["name"] for tr in chart(at, "Decision boundary")["data"]]
+    assert [n for n in names if n.startswith("train class")] == [f"train class {c}" for c in "012"]
+    (boundary,) = [d for d in component_data(at) if "shading" in d]
+    assert boundary["shading"]["names"] == ["0", "1", "2"]
+    winners = np.frombuffer(base64.b64decode(boundary["frames"][0]), np.uint8)[: 100 * 100]
+    assert set(winners.tolist()) <= {0, 1, 2}
+    assert "Training accuracy by class" in " ".join(h.value for h in at.get("html"))
+    network = chart(at, "The network")
+    assert network["data"][-1]["name"] == "classes"  # the output units ringed in their colours
+    for mode in ("Equations", "Checks", "Replay", "Compare", "Sweep", "Train"):
+        at.segmented_control(key="mode").set_value(mode).run()
+        assert not at.exception, mode
+    assert any("softmax" in x.value for x in at.latex) or True  # (the Train tab has no latex)
+    at.segmented_control(key="mode").set_value("Equations").run()
+    assert any("softmax" in x.value for x in at.latex)
+    assert at.query_params["classes"] in ("3", ["3"])
+
+
+def test_the_classes_setting_waits_on_a_two_class_dataset():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data"] = "blobs"
+    at.query_params["classes"] = "5"
+    at.run()
+    at.sidebar.selectbox(key="dataset").set_value("circle").run()
+    assert at.session_state.trainer.layer_sizes[-1] == 1
+    assert not [w for w in at.sidebar.select_slider if w.key == "classes"]  # circle: two only
+    at.sidebar.selectbox(key="dataset").set_value("pinwheel").run()
+    assert at.sidebar.select_slider(key="classes").value == 5
+    assert at.session_state.trainer.layer_sizes[-1] == 5
+
+
+def test_a_csv_of_named_classes_trains_a_softmax_and_lists_them(at):
+    rng = np.random.default_rng(3)
+    rows = ["x1,x2,label"]
+    for name, (cx, cy) in {"setosa": (-3, 0), "virginica": (3, 0), "versicolor": (0, 3)}.items():
+        rows += [f"{x:.3f},{y:.3f},{name}" for x, y in rng.normal((cx, cy), 0.5, (20, 2))]
+    at.sidebar.selectbox(key="dataset").set_value("upload CSV").run()
+    upload = next(u for u in at.sidebar.file_uploader if u.key == "csv_upload")
+    upload.set_value(("iris.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.output == "softmax" and t.data.class_names == ("setosa", "versicolor", "virginica")
+    said = " ".join(s.value for s in at.sidebar.success)
+    assert "3 classes (setosa, versicolor, virginica)" in said
+    at.segmented_control(key="step_size").set_value(100).run()
+    at.button(key="step").click().run()
+    assert at.session_state.trainer.last["train_acc"] > 0.9
+    names = [tr["name"] for tr in chart(at, "Decision boundary")["data"]]
+    assert "train class versicolor" in names
+    # the same file's classes, one that has a single class, and an HTML class name: refused or
+    # shown as text
+    upload = next(u for u in at.sidebar.file_uploader if u.key == "csv_upload")
+    upload.set_value(("one.csv", b"x1,x2,label\n1,2,a\n3,4,a\n", "text/csv")).run()
+    assert "one.csv" in " ".join(e.value for e in at.sidebar.error)
+    tagged = "x1,x2,label\n" + "\n".join(
+        f"{i},{i % 3},{('<b>x</b>', 'y', 'z')[i % 3]}" for i in range(40)
+    )
+    upload = next(u for u in at.sidebar.file_uploader if u.key == "csv_upload")
+    upload.set_value(("tags.csv", tagged.encode(), "text/csv")).run()
+    assert not at.exception
+    shown = " ".join(h.value for h in at.get("html"))
+    assert "class &lt;b&gt;x&lt;/b&gt;" in shown and "<b>x</b>" not in shown

@@ -45,7 +45,8 @@ DRAW, UPLOAD = "draw your own points", "upload CSV"
 NETWORK_SETTINGS = ("n_layers", *(f"units_{k}" for k in range(1, state.MAX_LAYERS + 1)))
 NETWORK_SETTINGS += tuple(f"act_{k}" for k in range(1, state.MAX_LAYERS + 1))
 # Settings whose change may start a new network (the others must keep the trainer).
-RESTARTING = {"dataset", "n_samples", "noise", "train_ratio", "features", "seed", "init"}
+RESTARTING = {"dataset", "classes", "n_samples", "noise", "train_ratio", "features", "seed"}
+RESTARTING |= {"init"}
 RESTARTING |= {"batch", "l2", "l1", "decay", *NETWORK_SETTINGS}
 MODES = ("Train", "Equations", "Checks", "Replay", "Compare", "Sweep")
 SWITCHES = {"view": ("Network", "Weights", "Gradients"), "mode": MODES}
@@ -64,6 +65,7 @@ def _floats(lo, hi, step):
 # Each setting: (AppTest accessor, strategy of values a visitor can choose).
 SETTINGS = {
     "dataset": ("selectbox", st.sampled_from((*state.DATASETS, DRAW, UPLOAD))),
+    "classes": ("select_slider", None),  # (the numbers the dataset makes)
     "n_samples": ("slider", st.integers(1, 40).map(lambda i: 50 * i)),
     "noise": ("slider", _floats(0.0, 0.5, 0.05)),
     "train_ratio": ("slider", _floats(0.1, 0.9, 0.1)),
@@ -108,6 +110,11 @@ ABSURD_ALPHAS = ["abc", "-1", "0", "1e9", "nan", "inf", "", "0.3.1", "1e-7"]
 
 GOOD_CSV = "x1,x2,label\n" + "\n".join(
     f"{x:.3f},{y:.3f},{int(x * y > 0)}" for x, y in np.random.default_rng(7).uniform(-4, 4, (80, 2))
+)
+SIDES = ("north", "south-east", "south-west")
+NAMED_CSV = "a,b,c,kind\n" + "\n".join(  # three named classes by the angle, three features
+    f"{x:.3f},{y:.3f},{x - y:.3f},{SIDES[int((np.arctan2(y, x) + np.pi) * 3 / (2 * np.pi)) % 3]}"
+    for x, y in np.random.default_rng(8).uniform(-4, 4, (90, 2))
 )
 BAD_CSVS = {
     "one-class.csv": b"a,b,label\n1,2,0\n3,4,0\n5,6,0\n",
@@ -233,6 +240,7 @@ class PageWalk(RuleBasedStateMachine):
         """The settings a preset, its fix or a loaded run sets (as the page documents)."""
         self.chosen.update(
             dataset=config.dataset,
+            classes=config.classes,
             n_samples=config.n_samples,
             noise=config.noise,
             train_ratio=config.train_ratio,
@@ -280,6 +288,8 @@ class PageWalk(RuleBasedStateMachine):
             widget = find(self.at, kind, key)
             if key == "replay_epoch":
                 values = st.sampled_from([int(e) for e in self.ui_trainer().snapshot_epochs])
+            elif key == "classes":
+                values = st.sampled_from(state.classes_for(self.ui["dataset"]))
             else:
                 values = st.sampled_from(list(widget.options))
         value = data.draw(values, label=key)
@@ -471,13 +481,15 @@ class PageWalk(RuleBasedStateMachine):
 
     @action(2, when=lambda self: find(self.at.sidebar, "file_uploader", "csv_upload") is not None)
     def upload_a_csv(self, data):
-        name = data.draw(st.sampled_from(["good.csv", *BAD_CSVS]), label="file")
-        content = GOOD_CSV.encode() if name == "good.csv" else BAD_CSVS[name]
+        name = data.draw(st.sampled_from(["good.csv", "named.csv", *BAD_CSVS]), label="file")
+        good = {"good.csv": GOOD_CSV.encode(), "named.csv": NAMED_CSV.encode()}
+        content = good.get(name, BAD_CSVS.get(name))
         box = find(self.at.sidebar, "file_uploader", "csv_upload")
         self.run(box.set_value((name, content, "text/csv")), restart_ok=True)
-        if name == "good.csv":
+        if name in good:
             assert self.ui_trainer().data.source == "csv"
-            assert "good.csv: " in texts(self.at.sidebar.success)
+            assert f"{name}: " in texts(self.at.sidebar.success)
+            assert self.ui_trainer().data.classes == (2 if name == "good.csv" else 3)
         else:
             assert name in texts(self.at.sidebar.error)
             assert self.ui_trainer().data.source == "generated"  # the circle stands in
