@@ -216,14 +216,16 @@ def sync_trainer(config: state.Config) -> None:
     s = st.session_state
     t = s.trainer
     drawing = s.ui["dataset"] == DRAW
+    drawn_classes = int(s.ui["classes"])
     if drawing:
-        data_key = ("drawn", tuple(map(tuple, s.drawn)))
+        data_key = ("drawn", drawn_classes, tuple(map(tuple, s.drawn)))
     else:
         data_key = s.csv[0] if s.csv is not None else None
     fresh = s.pop("fresh_start", False)  # a preset asks for a new network even if only α differs
     if fresh or state.architecture_changed(t.config, config) or data_key != s.trainer_csv:
-        if drawing:
-            data = drawn_data(s.drawn, config)
+        if drawing:  # (points of classes beyond the number chosen now wait aside)
+            points = [p for p in s.drawn if p[2] < drawn_classes]
+            data = drawn_data(points, config, drawn_classes)
         else:
             data = csv_data(s.csv[1], config.train_ratio, config.seed) if s.csv else None
         s.trainer = Trainer(config, data=data)
@@ -389,7 +391,9 @@ def sidebar() -> None:
         sb.header("Data")
     if "dataset" in shown:
         sb.selectbox("Dataset", (*state.DATASETS, DRAW, UPLOAD), **bound("dataset"))
-    several = state.classes_for(ui["dataset"]) if ui["dataset"] not in OWN_DATA else (2,)
+    several = state.classes_for(ui["dataset"]) if ui["dataset"] != UPLOAD else (2,)
+    if ui["dataset"] == DRAW:  # (drawn points: any number of classes)
+        several = tuple(range(state.CLASSES_RANGE[0], state.CLASSES_RANGE[1] + 1))
     if "classes" in shown and len(several) > 1:
         sb.select_slider(
             "Classes",
@@ -568,9 +572,12 @@ def on_csv_upload() -> None:
 def draw_controls() -> None:
     """The class a click adds, Undo and Clear, and how many points there are."""
     s, sb = st.session_state, st.sidebar
+    K = int(s.ui["classes"])
+    if s.ui["draw_class"] >= K:  # (fewer classes than when it was chosen)
+        s.ui["draw_class"] = K - 1
     sb.segmented_control(
         "A click on the decision boundary adds",
-        (0, 1),
+        tuple(range(K)),
         format_func=lambda c: f"class {c}",
         required=True,
         **bound("draw_class"),
@@ -578,11 +585,17 @@ def draw_controls() -> None:
     c1, c2 = sb.columns(2)
     c1.button("Undo point", key="undo_point", on_click=on_undo_point, width="stretch")
     c2.button("Clear", key="clear_points", on_click=on_clear_points, width="stretch")
-    counts = [sum(1 for p in s.drawn if p[2] == c) for c in (0, 1)]
+    counts = views.class_counts([p[2] for p in s.drawn], state.CLASSES_RANGE[1])
+    aside = sum(counts[K:])
     sb.caption(
-        f"{len(s.drawn)} points ({counts[0]} of class 0, {counts[1]} of class 1; at most "
-        f"{MAX_DRAWN}), split into training and test by the training share. Each new point "
-        "starts the network again."
+        f"{len(s.drawn)} points ({', '.join(f'{n} of class {c}' for c, n in enumerate(counts[:K]))}"
+        f"; at most {MAX_DRAWN}), split into training and test by the training share. Each new "
+        "point starts the network again."
+        + (
+            f" {aside} points of higher classes wait aside until there are more classes."
+            if aside
+            else ""
+        )
     )
 
 
@@ -1263,7 +1276,13 @@ def on_gradcheck() -> None:
     s.gradcheck = (
         t.epoch,
         checks.gradient_check(
-            t.params, d.X_train, d.Y_train, t.config.activations, t.config.l2, l1=t.config.l1
+            t.params,
+            d.X_train,
+            d.Y_train,
+            t.config.activations,
+            t.config.l2,
+            l1=t.config.l1,
+            output=t.output,
         ),
     )
 
@@ -1316,7 +1335,30 @@ def checks_view() -> None:
         panels = checks.activation_panels(stats)
         show(figures.activation_view(panels, template=tpl), "activations")
     else:
-        st.info("This network has no hidden layer: its only activation is the output's sigmoid.")
+        st.info(
+            "This network has no hidden layer: its only activation is the output's "
+            + ("sigmoid." if t.output == "sigmoid" else "softmax.")
+        )
+
+    st.subheader("Output layer")
+    out = checks.output_stats(t.cache, d.Y_train, t.output)
+    st.caption(
+        f"The {out.output} output on the training points: each point's prediction is its most "
+        f"probable class. It gives each point's own class a probability of "
+        f"{out.mean_true_prob:.3f} on average (1/{out.classes} for an even guess); "
+        f"{out.confident:.0%} of the points are predicted with more than 99 % and "
+        f"{out.confident_wrong:.0%} that surely and wrongly. Its error dZ{out.layer} = "
+        f"A{out.layer} − Y stays large on a wrong point however saturated the output: the "
+        f"cost's log undoes the flat tails (mean |dZ{out.layer}| = {out.mean_abs_dZ:.3f})."
+    )
+    st.dataframe(
+        {
+            "class": list(d.class_names),
+            "points labelled": out.actual.tolist(),
+            "points predicted": out.predicted.tolist(),
+        },
+        hide_index=True,
+    )
 
     st.subheader("Learning-rate preview")
     st.caption(
@@ -1324,7 +1366,7 @@ def checks_view() -> None:
         "curve turns upward, that step size overshoots, and training would diverge."
     )
     preview = checks.lr_preview(
-        t.params, t.grads, d.X_train, d.Y_train, acts, t.config.l2, l1=t.config.l1
+        t.params, t.grads, d.X_train, d.Y_train, acts, t.config.l2, l1=t.config.l1, output=t.output
     )
     show(
         figures.lr_preview_figure(

@@ -135,15 +135,21 @@ MAX_DRAWN = 500  # points a visitor may draw
 START_POINTS = ((-3.0, 3.0, 0.0), (3.0, -3.0, 0.0), (-3.0, -3.0, 1.0), (3.0, 3.0, 1.0))
 
 
-def drawn_data(points, config: Config) -> Data:
-    """Train and test data from points a visitor drew: ``[(x1, x2, label), ...]``, split by
-    ``config.train_ratio`` and featurised by ``config.features`` as a generated dataset is."""
+def drawn_data(points, config: Config, classes: int = 2) -> Data:
+    """Train and test data from points a visitor drew: ``[(x1, x2, label), ...]`` with labels
+    ``0..classes-1``, split by ``config.train_ratio`` and featurised by ``config.features`` as a
+    generated dataset is. Two classes: ``Y`` (1, m); more: one-hot ``(classes, m)``, which may
+    hold a class that has no point yet (the softmax then learns that it is nowhere)."""
     P = np.asarray(points, dtype=np.float64).reshape(-1, 3)
     if not 2 <= len(P) <= MAX_DRAWN or not np.isfinite(P).all():
         raise ValueError(f"between 2 and {MAX_DRAWN} finite points are needed")
-    if not np.isin(P[:, 2], (0.0, 1.0)).all():
-        raise ValueError("labels must be 0 or 1")
-    return _split_points(P[:, :2].T, P[:, 2:].T, config, source="drawn")
+    if not 2 <= classes <= datasets.MAX_CLASSES:
+        raise ValueError(f"2 to {datasets.MAX_CLASSES} classes, got {classes}")
+    if not np.isin(P[:, 2], np.arange(classes)).all():
+        raise ValueError(f"labels must be whole numbers from 0 to {classes - 1}")
+    labels = P[:, 2].astype(np.int64)
+    Y = P[:, 2:].T if classes == 2 else datasets.one_hot(labels, classes)
+    return _split_points(P[:, :2].T, Y, config, source="drawn")
 
 
 def make_data(config: Config) -> Data:

@@ -252,6 +252,11 @@ def class_accuracy_labels(trainer: Trainer, params=None) -> list[tuple[str, str]
     ]
 
 
+def class_counts(labels, classes: int) -> list[int]:
+    """How many of ``labels`` (class numbers) each of ``classes`` classes has."""
+    return np.bincount(np.asarray(labels, dtype=np.int64), minlength=classes)[:classes].tolist()
+
+
 def nearest_point(P: np.ndarray, x: float, y: float) -> int:
     """The column of ``P`` (2, m) nearest to the clicked point ``(x, y)``."""
     return int(np.argmin((P[0] - x) ** 2 + (P[1] - y) ** 2))

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import plotly.io as pio
 import pytest
-from apptest_tools import TypedSelectbox
+from apptest_tools import TypedSelectbox, send
 from streamlit.testing.v1 import AppTest
 
 from playground import figures, views
@@ -687,3 +687,24 @@ def test_a_csv_of_named_classes_trains_a_softmax_and_lists_them(at):
     assert not at.exception
     shown = " ".join(h.value for h in at.get("html"))
     assert "class &lt;b&gt;x&lt;/b&gt;" in shown and "<b>x</b>" not in shown
+
+
+def test_drawing_three_classes_and_back_to_two(at):
+    at.sidebar.selectbox(key="dataset").set_value("draw your own points").run()
+    at.sidebar.select_slider(key="classes").set_value(3).run()
+    assert at.session_state.trainer.layer_sizes[-1] == 3
+    at.sidebar.segmented_control(key="draw_class").set_value(2).run()
+    for x in (0.5, 1.5):
+        send(at, "live_boundary", event=("added", {"x": x, "y": 0.5}))
+    t = at.session_state.trainer
+    assert t.data.classes == 3 and t.m + t.data.X_test.shape[1] == 6
+    assert "2 of class 2" in " ".join(c.value for c in at.sidebar.caption)
+    at.sidebar.select_slider(key="classes").set_value(2).run()  # the class-2 points wait aside
+    assert not at.exception
+    t = at.session_state.trainer
+    assert t.layer_sizes[-1] == 1 and t.m + t.data.X_test.shape[1] == 4
+    assert "2 points of higher classes wait aside" in " ".join(c.value for c in at.sidebar.caption)
+    assert at.sidebar.segmented_control(key="draw_class").value == 1
+    at.sidebar.select_slider(key="classes").set_value(3).run()  # and come back
+    t = at.session_state.trainer
+    assert t.data.classes == 3 and t.m + t.data.X_test.shape[1] == 6

@@ -726,6 +726,22 @@ def test_drawn_data_is_split_and_featurised_like_a_generated_dataset():
         tr.drawn_data([(0.0, 0.0, 1.0)] * (tr.MAX_DRAWN + 1), config)
 
 
+def test_drawn_points_of_k_classes_train_a_softmax():
+    points = [(-3.0, 3.0, 0), (3.0, -3.0, 0), (-3.0, -3.0, 1), (3.0, 3.0, 1), (0, 4, 2), (0, 5, 2)]
+    d = tr.drawn_data(points, SMALL.replace(train_ratio=0.5), classes=4)
+    assert d.classes == 4 and d.Y_train.shape[0] == 4  # class 3 has no point yet
+    labels = np.concatenate([d.labels_train, d.labels_test])
+    assert sorted(labels.tolist()) == [0, 0, 1, 1, 2, 2]
+    t = Trainer(SMALL, data=d)
+    assert t.output == "softmax" and t.layer_sizes[-1] == 4
+    t.step(30)
+    assert np.isfinite(t.last["train_cost"])
+    with pytest.raises(ValueError, match="0 to 2"):
+        tr.drawn_data([*points, (1.0, 1.0, 3)], SMALL, classes=3)  # a label beyond the classes
+    with pytest.raises(ValueError, match="classes"):
+        tr.drawn_data(points, SMALL, classes=7)
+
+
 @pytest.mark.parametrize("batch_size", [None, 16])
 def test_rewind_to_a_mark_continues_as_if_training_never_went_past_it(batch_size):
     config = Config(dataset="moons", n_samples=120, hidden=(5, 4), batch_size=batch_size)
