@@ -1577,12 +1577,12 @@ def on_mode() -> None:
 
 
 def main() -> None:
+    load_plotly()  # first: the browser fetches Plotly's bundle (4.7 MB) while the rest runs
     init_state()
     s = st.session_state
     ui = s.ui
     if ui["present"]:
         present_style()
-    load_plotly()
     st.title("Backprop Playground")
     if not ui["present"]:  # a presenter's screen keeps its height for the charts
         st.caption(
