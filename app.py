@@ -200,7 +200,7 @@ def widget_config() -> state.Config:
         features=features,
         hidden=tuple(int(ui[f"units_{k}"]) for k in range(1, n + 1)),
         activations=tuple(ui[f"act_{k}"] for k in range(1, n + 1)),
-        alpha=state.parse_alpha(ui["alpha"]),  # (checked by on_alpha)
+        alpha=state.parse_alpha(ui["alpha"]) or st.session_state.trainer.alpha,  # (on_alpha)
         seed=int(ui["seed"]),
         init=ui["init"],
         batch_size=None if ui["batch"] == "full" else int(ui["batch"]),

@@ -44,7 +44,7 @@ GOOD_CSV = "x1,x2,label\n" + "".join(
     for x, y in [(-1.0, -0.5), (0.8, 1.2), (-0.7, 0.9), (1.1, -1.3), (-1.2, -1.1), (0.6, 0.4),
                  (-0.4, 1.4), (1.3, -0.2), (-0.9, -1.4), (1.4, 1.1), (-1.3, 0.3), (0.2, -0.9)]
 )  # fmt: skip
-BAD_CSV = "x1,x2,label\n0.1,0.2,0\n0.3,-0.4,1\n-0.5,0.6,2\n0.7,0.8,1\n"
+BAD_CSV = "x1,x2,label\n0.1,0.2,0\n0.3,-0.4,1\n-0.5,0.6,0.5\n0.7,0.8,1\n"  # 0.5: no class
 
 
 # --- helpers: what a person reads and does ----------------------------------------------------
@@ -481,11 +481,11 @@ def test_csv_upload_bad_then_good(page: Page, wait_idle) -> None:
     expect(csv_uploader(page)).to_be_visible()
     expect(sidebar.get_by_text("Until a file is uploaded")).to_be_visible()
 
-    upload(page, "three_classes.csv", BAD_CSV, wait_idle)
+    upload(page, "half_labels.csv", BAD_CSV, wait_idle)
     error = sidebar.locator('[data-testid="stAlertContentError"]')
     expect(error).to_be_visible()
     expect(error).to_contain_text("'label', row 4")
-    expect(error).to_contain_text("must be the numbers 0 or 1")
+    expect(error).to_contain_text("must be the whole numbers 0, 1, 2")
     expect_clean(page)
 
     upload(page, "quadrants.csv", GOOD_CSV, wait_idle)

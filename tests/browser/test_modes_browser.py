@@ -239,7 +239,7 @@ def test_checks_gradient_check_verdict_and_charts(page: Page, wait_idle, screens
     click_key(page, "step", wait_idle)
     expect_epoch(page, 1)
     choose_mode(page, "Checks", wait_idle)
-    for section in ("Gradient check", "Activations", "Learning-rate preview"):
+    for section in ("Gradient check", "Activations", "Output layer", "Learning-rate preview"):
         expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
     # Before the check has run: the activation view and the learning-rate preview only.
     expect_charts(page, ["Activations f(z), f′(z)", "Cost after one step of size α"])
@@ -267,7 +267,12 @@ def test_checks_gradient_check_verdict_and_charts(page: Page, wait_idle, screens
     )  # fmt: skip
     check = chart(page, "Gradient check")
     assert tick_labels(check) == ["W1", "B1", "W2", "B2", "W3", "B3"]
-    rows = dataframe_rows(page, page.locator('[data-testid="stDataFrame"]'))
+    tables = page.locator('[data-testid="stDataFrame"]')
+    expect(tables).to_have_count(2)  # the check's, then the output layer's
+    classes = dataframe_rows(page, tables.nth(1))
+    assert [r[0] for r in classes] == ["class", "0", "1"], classes
+    assert sum(int(r[1]) for r in classes[1:]) == sum(int(r[2]) for r in classes[1:]), classes
+    rows = dataframe_rows(page, tables.first)
     assert [r[0] for r in rows] == ["matrix", "W1", "B1", "W2", "B2", "W3", "B3"], rows
     assert all(r[3].startswith("excellent") for r in rows[1:]), rows
     expect_clean(page)
