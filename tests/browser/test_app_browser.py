@@ -178,6 +178,13 @@ _FIND_JS = """([name, want]) => {
   return t.customdata.findIndex(cd => Array.from(cd).join() === want.join());
 }"""
 
+_HOVERED_JS = """([name, want]) => {
+  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
+  const h = gd._hoverdata && gd._hoverdata[0];
+  return !!h && h.data.name === name && h.customdata !== undefined
+    && Array.from(h.customdata).join() === want.join();
+}"""
+
 
 def click_network(page: Page, name: str, want: list[int], wait_idle) -> dict:
     """Click the network chart's point of trace ``name`` whose customdata is ``want``."""
@@ -186,6 +193,11 @@ def click_network(page: Page, name: str, want: list[int], wait_idle) -> dict:
     assert index >= 0, f"no point {want} in {name!r}"
     where = page.evaluate(_POINT_JS, [name, index])
     assert where["cd"] == want
+    # Plotly reports a click on the point its hover last picked, and it throttles hovers: a
+    # click right after the mouse was over another point would report that one. So hover
+    # first, and click once Plotly's hover is on the wanted point.
+    page.mouse.move(where["x"], where["y"])
+    page.wait_for_function(_HOVERED_JS, arg=[name, want])
     page.mouse.click(where["x"], where["y"])
     wait_idle(page)
     return where
