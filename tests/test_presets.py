@@ -109,7 +109,11 @@ def test_too_large_alpha_makes_the_cost_jump():
     cost = t.history["train_cost"].to_numpy()
     rises = np.diff(cost) > 0
     assert t.diverged or (rises.mean() > 0.25 and cost.max() > 2 * cost[0])  # 52%, 5.5 vs 0.71
-    assert cost[-1] > 0.3
+    # alpha = 10 is chaotic: the last bits of tanh (NumPy's AVX-512 tanh or not) decide
+    # where it ends, so the tail is judged as a whole: it keeps bouncing and stays high
+    tail = cost[-50:]
+    assert (np.diff(tail) > 0).mean() > 0.3  # 51% (49% without AVX-512)
+    assert tail.mean() > 0.25  # 0.38 (0.71 without AVX-512)
     calm = trained(preset.contrast, preset.epochs).history["train_cost"].to_numpy()
     assert (np.diff(calm) > 0).mean() < 0.05  # falls (almost) every epoch
     assert calm[-1] < 0.1
