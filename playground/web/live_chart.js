@@ -316,6 +316,7 @@ function drawNetwork(gd, base, net, i) {
     const vals = point.curveNumber === t.hover ? values : nodes.get(point.curveNumber);
     if (!text) return null;
     const shown = text[point.pointNumber];
+    if (shown === undefined) return null; // (a point of the network drawn before this one)
     return vals ? withValue(shown, vals[point.pointNumber]) : shown;
   };
   if (gd.hoverPoint) readout(gd, gd.hoverPoint); // the value under a resting mouse moves on
@@ -487,7 +488,11 @@ function chart(host, data, setStateValue, setTriggerValue) {
     gd.queue = []; // paused: the reels not yet played are dropped
     REELS.paused = false;
     REELS.shown = null;
-    gd.hoverText = gd.hoverPoint = null; // (Plotly's own hover again)
+    // Plotly's own hover again, but on the network, whose frame this rerun draws next: there
+    // the old values serve until then, and a mouse on it (hoverPoint) keeps its readout,
+    // which that frame refreshes (cleared, a hover between this call and the frame's drawing
+    // went on showing the value from before the rerun)
+    if (!data.network) gd.hoverText = gd.hoverPoint = null;
   }
   if (data.shading) {
     // The points and axes stay; a frame swaps the plane's image.

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.pages import (
     CHART,
@@ -186,18 +187,35 @@ _HOVERED_JS = """([name, want]) => {
 }"""
 
 
+def hover_network(page: Page, name: str, want: list[int], attempts: int = 5) -> dict:
+    """Move the mouse onto the network chart's point of trace ``name`` whose customdata is
+    ``want``, until Plotly's hover is on it; returns the point (where, customdata, text).
+
+    The point's place is read anew at each attempt: a rerun that adds or removes text above
+    the chart moves it on the page after the run has ended."""
+    page.locator(".st-key-live_network .js-plotly-plot").scroll_into_view_if_needed()
+    for attempt in range(attempts):
+        index = page.evaluate(_FIND_JS, [name, want])
+        assert index >= 0, f"no point {want} in {name!r}"
+        where = page.evaluate(_POINT_JS, [name, index])
+        assert where["cd"] == want
+        page.mouse.move(5, 5)  # off the chart first: Plotly then hovers afresh
+        page.mouse.move(where["x"], where["y"])
+        try:
+            page.wait_for_function(_HOVERED_JS, arg=[name, want], timeout=3_000)
+            return where
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def click_network(page: Page, name: str, want: list[int], wait_idle) -> dict:
     """Click the network chart's point of trace ``name`` whose customdata is ``want``."""
-    page.locator(".st-key-live_network .js-plotly-plot").scroll_into_view_if_needed()
-    index = page.evaluate(_FIND_JS, [name, want])
-    assert index >= 0, f"no point {want} in {name!r}"
-    where = page.evaluate(_POINT_JS, [name, index])
-    assert where["cd"] == want
     # Plotly reports a click on the point its hover last picked, and it throttles hovers: a
     # click right after the mouse was over another point would report that one. So hover
     # first, and click once Plotly's hover is on the wanted point.
-    page.mouse.move(where["x"], where["y"])
-    page.wait_for_function(_HOVERED_JS, arg=[name, want])
+    where = hover_network(page, name, want)
     page.mouse.click(where["x"], where["y"])
     wait_idle(page)
     return where
@@ -223,9 +241,9 @@ def test_click_an_edge_to_edit_its_weight_and_a_unit_to_see_its_map(page: Page, 
     expect(page.get_by_text("W2[1, 0] set to 2.5 at epoch 1.")).to_be_visible()
     expect_epoch(page, 1)  # an edit is not a step
     expect(metric(page, "Cost")).not_to_have_text(cost_before)  # the cost of the new weight
-    # the drawing shows the new value (in the readout under the mouse)
-    after = page.evaluate(_POINT_JS, ["edges", page.evaluate(_FIND_JS, ["edges", [2, 1, 0]])])
-    page.mouse.move(after["x"], after["y"])
+    # the drawing shows the new value (in the readout under the mouse; the page redraws the
+    # network's frame after the run, and a readout already up is refreshed by that frame)
+    hover_network(page, "edges", [2, 1, 0])
     readout = page.locator(".st-key-live_network .live-readout")
     expect(readout).to_contain_text("W2[1,0] = 2.5\nunit 0 of layer 1 → unit 1 of layer 2")
 
