@@ -203,11 +203,12 @@ def hover_network(page: Page, name: str, want: list[int], attempts: int = 5) -> 
         page.mouse.move(where["x"], where["y"])
         try:
             page.wait_for_function(_HOVERED_JS, arg=[name, want], timeout=3_000)
-            return where
         except PlaywrightTimeoutError:
-            if attempt == attempts - 1:
+            if attempt + 1 == attempts:
                 raise
-    raise AssertionError("unreachable")
+            continue
+        return where
+    raise ValueError("attempts must be at least 1")
 
 
 def click_network(page: Page, name: str, want: list[int], wait_idle) -> dict:
