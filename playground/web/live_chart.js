@@ -316,7 +316,6 @@ function drawNetwork(gd, base, net, i) {
     const vals = point.curveNumber === t.hover ? values : nodes.get(point.curveNumber);
     if (!text) return null;
     const shown = text[point.pointNumber];
-    if (shown === undefined) return null; // (a point of the network drawn before this one)
     return vals ? withValue(shown, vals[point.pointNumber]) : shown;
   };
   if (gd.hoverPoint) readout(gd, gd.hoverPoint); // the value under a resting mouse moves on
@@ -488,10 +487,8 @@ function chart(host, data, setStateValue, setTriggerValue) {
     gd.queue = []; // paused: the reels not yet played are dropped
     REELS.paused = false;
     REELS.shown = null;
-    // Plotly's own hover again, but on the network, whose frame this rerun draws next: there
-    // the old values serve until then, and a mouse on it (hoverPoint) keeps its readout,
-    // which that frame refreshes (cleared, a hover between this call and the frame's drawing
-    // went on showing the value from before the rerun)
+    // Plotly's own hover again; not on the network, whose frame drawn next refreshes the
+    // readout of a mouse resting on it (cleared here, it kept the value from before the rerun)
     if (!data.network) gd.hoverText = gd.hoverPoint = null;
   }
   if (data.shading) {
@@ -523,6 +520,7 @@ function chart(host, data, setStateValue, setTriggerValue) {
     // (paused, its one frame: a Step swaps the image only).
     if (gd.drawnSpec !== data.spec) {
       gd.drawnSpec = data.spec;
+      gd.hoverPoint = null; // (a point of the network drawn before)
       gd.base = JSON.parse(data.spec);
       gd.ready = react(gd, networkBase(gd, gd.base, data.network.traces), data.config);
     }
