@@ -671,6 +671,37 @@ def test_workspace_agrees_with_functional_api(acts, n_out, l2):
     np.testing.assert_allclose(norms, expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("choice", ["all", "none", "by shape"])
+@pytest.mark.parametrize(("acts", "n_out"), [(("tanh", "relu"), 1), (("sigmoid", "tanh"), 3)])
+def test_workspace_gradients_formed_transposed_or_in_place_agree(monkeypatch, choice, acts, n_out):
+    """Every layer's [dWk | dBk] formed as [A(k-1); 1] dZk^T and copied, none, or as chosen by
+    ``_transposed_gradient`` (here the 40x41 layer of 1,000 points and the first layer)."""
+    if choice != "by shape":
+        monkeypatch.setattr(engine, "_transposed_gradient", lambda n, p, m: choice == "all")
+    rng = np.random.default_rng(3)
+    m, sizes = 1_000, (2, 40, 40, n_out)
+    X = rng.standard_normal((2, m))
+    labels = rng.integers(0, n_out if n_out > 1 else 2, m)
+    Y = np.eye(n_out)[:, labels] if n_out > 1 else labels[None].astype(float)
+    output = "softmax" if n_out > 1 else "sigmoid"
+    params = engine.init_params(sizes, 1)
+    ws = Workspace(sizes, acts, X, Y, l2=0.3, output=output)
+    chosen = [T is not None for T in ws._transposed[1:]]
+    if choice == "by shape":  # 40x3 (120,000 multiply-adds: too few), 40x41, n_out x 41
+        assert chosen == [False, True, False]
+    else:
+        assert chosen == [choice == "all"] * 3
+    ws.load(params)
+    for _ in range(2):  # a second epoch reads the gradients the first one left
+        ws.forward()
+        ws.backward()
+        grads = backward(params, forward(params, X, acts, output), Y, acts, 0.3)
+        for name, G in ws.grads().items():
+            np.testing.assert_allclose(G, grads[name], rtol=1e-11, atol=1e-14)
+        ws.apply_update(0.5)
+        params = update(params, grads, 0.5)
+
+
 @pytest.mark.parametrize("alpha", [0.1, 2.5])
 def test_workspace_apply_update_equals_update_and_revert_undoes_it(alpha):
     acts = ("tanh", "relu")
