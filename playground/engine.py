@@ -67,16 +67,17 @@ def _sigmoid_df_from_a(A: Array, out: Array | None = None) -> Array:
 
 @functools.cache
 def native_tanh(dtype=np.float64) -> bool:
-    """Whether ``np.tanh`` is the faster tanh here for ``dtype``: where NumPy runs its AVX-512
-    loop (dispatch target ``X86_V4``, or ``AVX512...`` in older NumPy), as on this project's
-    machine since issue 15: 0.9 ns per float64 value against 1.7 for ``1 - 2 / (1 + exp(2 Z))``
-    (float32: 0.17 against 0.5 in a batch). Elsewhere the exp form: on a CPU without AVX-512
-    NumPy's float64 tanh took 13-18 ns a value and exp 5-9 (README, "Speed"), and with
-    ``NPY_DISABLE_CPU_FEATURES=X86_V4`` here ``np.tanh`` is no faster in float64 and 1.7 times
-    slower in float32. Decided by NumPy's own dispatch (``numpy.lib.introspect``), never by
-    timing, so that a machine always computes the same tanh and a run repeats bit for bit. Used
-    by the Workspace and the Evaluator (the trainer's hot loop); ``ACTIVATIONS["tanh"]`` keeps
-    the exp form everywhere."""
+    """Whether ``np.tanh`` is the faster tanh here for ``dtype``: where NumPy runs its AVX-512 loop
+    (dispatch target ``X86_V4``, or ``AVX512...`` in older NumPy), as on this project's machine
+    since issue 15: 0.9 ns per float64 value against 1.7 for ``1 - 2 / (1 + exp(2 Z))`` when first
+    measured, 1.8-1.9 against 1.6-2.4 on a busier day (the exp form a little faster on 64,000
+    values, slower on 3,200); float32: 0.17 against 0.5 in a batch. Elsewhere the exp form: on a CPU
+    without AVX-512 NumPy's float64 tanh took 13-18 ns a value and exp 5-9 (README, "Speed"), and
+    with ``NPY_DISABLE_CPU_FEATURES=X86_V4`` here ``np.tanh`` is no faster in float64 and 1.7 times
+    slower in float32. Decided by NumPy's own dispatch (``numpy.lib.introspect``), never by timing,
+    so that a machine always computes the same tanh and a run repeats bit for bit. Used by the
+    Workspace and the Evaluator (the trainer's hot loop); ``ACTIVATIONS["tanh"]`` keeps the exp form
+    everywhere."""
     try:
         from numpy.lib.introspect import opt_func_info
 
