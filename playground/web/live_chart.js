@@ -496,6 +496,7 @@ function chart(host, data, setStateValue, setTriggerValue) {
     const changed = gd.drawnSpec !== data.spec;
     if (changed) {
       gd.drawnSpec = data.spec;
+      gd.shadingHover = null; // (a place on the plane drawn before)
       const figure = JSON.parse(data.spec);
       const image = figure.layout.images[0];
       gd.plane = { x0: image.x, x1: image.x + image.sizex, y1: image.y, y0: image.y - image.sizey };
@@ -507,6 +508,8 @@ function chart(host, data, setStateValue, setTriggerValue) {
       Promise.resolve(gd.ready).then(() => {
         gd.paintedWith = shadingKey;
         gd.shadingSource = paintShading(gd, data.frames[i], data.shading);
+        // the value under a resting mouse, from the new frame
+        if (gd.shadingHover) readout(gd, gd.shadingHover);
         return window.Plotly.relayout(gd, { "images[0].source": gd.shadingSource });
       });
     if (data.reel) enqueue(gd, data.reel, paint);
@@ -552,6 +555,7 @@ function readout(gd, event) {
   const point = event && event.points && event.points[0];
   gd.hoverPoint = point && gd.hoverText ? event : null;
   const text = point && (gd.hoverText ? gd.hoverText(point) : shadingText(gd, event, point));
+  gd.shadingHover = text && !gd.hoverText ? event : null; // (read again from the next frame)
   if (!text) {
     if (tip) tip.style.display = "none";
     return;

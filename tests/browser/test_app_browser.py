@@ -261,6 +261,43 @@ def test_click_an_edge_to_edit_its_weight_and_a_unit_to_see_its_map(page: Page, 
     expect_clean(page)
 
 
+def test_a_resting_mouse_keeps_its_readout_through_steps(page: Page, wait_idle) -> None:
+    """A presenter points at a weight and presses the Right arrow: the readout under the mouse
+    stays up through each Step's rerun and shows the new value; on the boundary too."""
+    choose_segment(page, "step_size", "10×", wait_idle)
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 10)
+    page.get_by_role("heading", name="Backprop Playground").click()  # (the arrow's focus)
+    hover_network(page, "edges", [2, 2, 2])
+    readout = page.locator(".st-key-live_network .live-readout")
+    expect(readout).to_contain_text("W2[2,2] = ")
+    for epoch_now in (20, 30):
+        shown = readout.inner_text()
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+        expect_epoch(page, epoch_now)
+        expect(readout).to_be_visible()
+        expect(readout).to_contain_text("W2[2,2] = ")
+        expect(readout).not_to_have_text(shown)  # ten epochs moved the weight
+
+    plane = page.locator(".st-key-live_boundary .live-chart .nsewdrag").first
+    plane.scroll_into_view_if_needed()
+    box = plane.bounding_box()
+    assert box is not None
+    page.mouse.move(5, 5)
+    page.mouse.move(box["x"] + box["width"] * 0.06, box["y"] + box["height"] * 0.08)  # no point
+    tip = page.locator(".st-key-live_boundary .live-readout")
+    expect(tip).to_contain_text(re.compile(r"^x1 = -?[0-9.]+, x2 = -?[0-9.]+: P\(class 1\)"))
+    shown = tip.inner_text()
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    expect_epoch(page, 40)
+    expect(tip).to_be_visible()
+    expect(tip).not_to_have_text(shown)  # P there moved from 0.53 to 0.51 in these ten epochs
+    assert tip.inner_text().split(":")[0] == shown.split(":")[0]  # at the same spot
+    expect_clean(page)
+
+
 def test_click_a_training_point_shows_its_share_of_dW3(page: Page, wait_idle) -> None:
     click_key(page, "step", wait_idle)
     expect_epoch(page, 1)
