@@ -22,6 +22,7 @@ A failing test that used ``page`` leaves ``screenshots/FAILED-<test>.png``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -162,13 +163,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve app.py with `streamlit run` on a free loopback port; yield the base URL."""
+@contextlib.contextmanager
+def _serve(script: str, log_path: Path) -> Iterator[str]:
+    """`streamlit run script` on a free loopback port; yields the base URL once healthy."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
@@ -190,6 +190,32 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve app.py with `streamlit run` on a free loopback port; yield the base URL."""
+    with _serve("app.py", tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture
+def hosted_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The hosted server, `streamlit run playground/serve.py` (as the Docker image starts it):
+    yields its base URL, once healthy, and its log's path."""
+    log_path = tmp_path / "hosted.log"
+    with _serve("playground/serve.py", log_path) as url:
+        yield url, log_path
+
+
+@pytest.fixture
+def hosted_page(browser: Browser, hosted_server: tuple[str, Path]) -> Iterator[Page]:
+    """The hosted server's page, loaded as ``page`` loads it."""
+    context, app_page = _open_app(browser, hosted_server[0], (1280, 720))
+    try:
+        yield app_page
+    finally:
+        context.close()
 
 
 # --- the browser ----------------------------------------------------------------------------
