@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 
 import streamlit as st
 from streamlit import runtime
+from streamlit.logger import get_logger
 
-_LOG = logging.getLogger(__name__)
+_LOG = get_logger(__name__)  # Streamlit's handler and level (logger.level, "info")
 
 
 @contextlib.asynccontextmanager
@@ -22,9 +22,9 @@ async def warm(app: st.App):
     ok, message = await runtime.get_instance().does_script_run_without_error()
     took = time.perf_counter() - t0
     if ok:
-        _LOG.warning("serve: the page ran once at start-up in %.2f s", took)
+        _LOG.info("serve: the page ran once at start-up in %.2f s", took)
     else:
-        _LOG.warning("serve: the start-up run of the page failed: %s", message)
+        _LOG.error("serve: the start-up run of the page failed: %s", message)
     yield
 
 

@@ -675,7 +675,7 @@ def test_workspace_agrees_with_functional_api(acts, n_out, l2):
 @pytest.mark.parametrize(("acts", "n_out"), [(("tanh", "relu"), 1), (("sigmoid", "tanh"), 3)])
 def test_workspace_gradients_formed_transposed_or_in_place_agree(monkeypatch, choice, acts, n_out):
     """Every layer's [dWk | dBk] formed as [A(k-1); 1] dZk^T and copied, none, or as chosen by
-    ``_transposed_gradient`` (here the 40x41 layer of 1,000 points and the first layer)."""
+    ``_transposed_gradient`` (here only the 40x41 layer of 1,000 points)."""
     if choice != "by shape":
         monkeypatch.setattr(engine, "_transposed_gradient", lambda n, p, m: choice == "all")
     rng = np.random.default_rng(3)
