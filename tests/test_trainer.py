@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import warnings
 
 import numpy as np
@@ -798,6 +799,84 @@ def test_divergence_found_within_a_batch_stops_at_the_same_epoch(monkeypatch, ba
         np.testing.assert_array_equal(t.grads[name], G)
     pd.testing.assert_frame_equal(t.history, reference.history, check_exact=True)
     assert t.last == reference.last
+
+
+def measured_in(t: Trainer, parallel: bool) -> list[bool]:
+    """Make ``t`` measure its batches in a second thread or not (whatever its network and this
+    machine); returns a list that says, for each batch measured, whether it was measured in a
+    thread other than the main one."""
+    t._parallel = parallel
+    if parallel and t._spare is None:
+        t._spare = tr._Pending(t._pending.capacity, t.ws)
+    where, measure = [], t._measure
+
+    def spy(p):
+        where.append(threading.current_thread() is not threading.main_thread())
+        return measure(p)
+
+    t._measure = spy
+    return where
+
+
+def goal_at(config: Config, column: str, epoch: int) -> float:
+    """A goal for ``column`` that the run of ``config`` first meets at ``epoch``."""
+    values = stepped(config, epoch + 1).history[column].to_numpy()
+    if column == "train_acc":
+        assert values[epoch] > values[:epoch].max()
+    else:
+        assert values[epoch] < values[:epoch].min()
+    return float(values[epoch])
+
+
+@pytest.mark.parametrize("case", [
+    "plain", "diverging", "goal within a batch", "goal at a batch's end", "three classes",
+])  # fmt: skip
+def test_measuring_in_a_second_thread_gives_the_same_run(case):
+    # step measures a batch of epochs in a second thread while the next trains: the run, its
+    # history and where it stops (divergence, a goal met in the measured batch while the next
+    # batch trained on) are those of measuring each batch before training on.
+    config = {"diverging": DIVERGING, "three classes": PINWHEEL3}.get(case, CIRCLE_CONFIG)
+    steps = [(300, None), (40, None), (250, None)]
+    if case.startswith("goal"):
+        cap = Trainer(config)._pending.capacity
+        epoch = 2 * cap if case.endswith("end") else 2 * cap - 7  # the second batch's last
+        steps = [(300, ("train_cost", goal_at(config, "train_cost", epoch))), (100, None)]
+    runs = []
+    for parallel in (False, True):
+        t = Trainer(config)
+        where = measured_in(t, parallel)
+        done = [t.step(n, until=until) for n, until in steps]
+        assert any(where) == parallel
+        runs.append((t, done))
+    (serial, done), (threaded, threaded_done) = runs
+    assert threaded_done == done
+    assert serial.epoch == threaded.epoch and serial.diverged == threaded.diverged
+    assert serial.message == threaded.message
+    assert (case == "diverging") == serial.diverged
+    if case.startswith("goal"):
+        assert done[0] == epoch
+    assert_params_equal(threaded.params, serial.params)
+    for name, G in serial.grads.items():
+        np.testing.assert_array_equal(threaded.grads[name], G)
+    pd.testing.assert_frame_equal(threaded.history, serial.history, check_exact=True)
+    assert threaded.last == serial.last
+    np.testing.assert_array_equal(threaded.snapshot_epochs, serial.snapshot_epochs)
+
+
+def test_networks_that_gain_from_it_measure_in_a_second_thread(monkeypatch):
+    # Only between the bounds (with fewer values the threads wait for each other; with larger
+    # products OpenBLAS keeps the cores busy itself), and with a second core.
+    monkeypatch.setattr(tr, "_cores", lambda: 2)
+    gains = CIRCLE_CONFIG.replace(hidden=(8, 8), n_samples=800)  # (8 + 8 + 1) x 400 values
+    assert Trainer(gains)._parallel
+    assert Trainer(gains)._spare is not None
+    # ... and measure more epochs at once (as many as the bytes allow, up to PARALLEL_BATCH)
+    assert tr.TEST_BATCH < Trainer(gains)._pending.capacity <= tr.PARALLEL_BATCH
+    assert not Trainer(CIRCLE_CONFIG)._parallel  # (4 + 4 + 1) x 200 values
+    assert Trainer(CIRCLE_CONFIG)._spare is None
+    assert not Trainer(gains.replace(hidden=(32, 32), n_samples=2000))._parallel  # 32 x 33 x 1000
+    monkeypatch.setattr(tr, "_cores", lambda: 1)
+    assert not Trainer(gains)._parallel
 
 
 def test_thinned_table_extended_in_blocks_equals_row_by_row():
