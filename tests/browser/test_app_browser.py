@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 import time
 import warnings
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from playground import state
+from playground import trainer as tr
 from tests.browser.pages import (
     CHART,
     SIDEBAR,
@@ -389,6 +392,54 @@ def test_play_stops_by_itself_at_the_chosen_epoch(page: Page, wait_idle) -> None
     expect(page.locator(".st-key-play button")).to_contain_text("Play")
     page.wait_for_timeout(1_000)
     expect_epoch(page, 150)  # and it stays stopped
+    expect_clean(page)
+
+
+def test_a_larger_network_opened_at_an_epoch_then_played_to_a_goal(
+    page: Page, app_server: str, wait_idle
+) -> None:
+    # Three classes on a network whose trainer measures each batch of epochs in a second thread
+    # while the next batch trains ((8 + 8 + 3) x 400 activation values: PARALLEL_VALUES). A link
+    # at epoch 200 retrains 200 epochs in one step (so in two threads); the page shows the
+    # numbers of a trainer stepped on its own. Play at full speed with a stop rule then stops at
+    # the first epoch that meets it, where that trainer stops; a Step goes on from there.
+    query = "data=pinwheel&classes=3&n=800&hidden=8,8&act=tanh,tanh"
+    config, _, problems = state.config_from_query(dict(parse_qsl(query)))
+    assert not problems
+    expected = tr.Trainer(config)
+    assert expected._parallel or tr._cores() == 1
+    assert expected.step(200) == 200
+
+    def shows(t: tr.Trainer) -> None:
+        expect_epoch(page, t.epoch)
+        last = t.last
+        expect(metric(page, "Cost")).to_have_text(f"{last['train_cost']:.4f}")
+        expect(metric(page, "Test cost")).to_have_text(f"{last['test_cost']:.4f}")
+        expect(metric(page, "Train accuracy")).to_have_text(f"{last['train_acc']:.1%}")
+        expect(metric(page, "Test accuracy")).to_have_text(f"{last['test_acc']:.1%}")
+
+    page.goto(f"{app_server}/?{query}&epoch=200")
+    wait_idle(page)
+    shows(expected)
+    expected.step(20_000, until=("train_acc", 1.0))
+    assert 200 < expected.epoch < 20_000
+    choose_option(page, "speed", "max", wait_idle)
+    kind = page.locator(".st-key-stop_kind input")
+    kind.scroll_into_view_if_needed()
+    kind.click()
+    kind.fill("train accuracy")
+    kind.press("Enter")
+    wait_idle(page)
+    expect(kind).to_have_value("train accuracy ≥ (%)")
+    expect(page.locator(".st-key-stop_value input")).to_have_value("100")  # (the default)
+    page.locator(".st-key-play button").click()
+    expect(page.get_by_text(f"Play stopped at epoch {expected.epoch:,}:")).to_be_visible(
+        timeout=60_000
+    )
+    shows(expected)
+    click_key(page, "step", wait_idle)
+    expected.step(1)
+    shows(expected)
     expect_clean(page)
 
 
