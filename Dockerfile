@@ -21,6 +21,7 @@ RUN pip install -r requirements.txt
 COPY --chown=playground:playground app.py ./
 COPY --chown=playground:playground playground/ playground/
 COPY --chown=playground:playground .streamlit/ .streamlit/
+COPY --chown=playground:playground static/ static/
 
 USER playground
 EXPOSE 8501

@@ -631,6 +631,7 @@ def show(fig, key: str, select=False, live: bool = False, add: bool = False, pla
             data={
                 "spec": fig if isinstance(fig, str) else live_spec(fig),
                 "config": LIVE_CONFIG,
+                "plotly": plotly_source(),
                 "select": select,
                 "add": add,
                 **(player or {}),
@@ -1540,9 +1541,21 @@ def sweep_view() -> None:
             st.caption(f"{int(result.diverged.sum())} cells diverged (shown as —).")
 
 
+def plotly_source() -> str:
+    """Where the live charts take Plotly from (playground/web/live_chart.js): "static", the
+    cartesian bundle in static/ (served where .streamlit/config.toml is read: the app run from
+    this folder), else "streamlit", the full bundle of Streamlit's own charts."""
+    return "static" if st.get_option("server.enableStaticServing") else "streamlit"
+
+
 def load_plotly() -> None:
-    """The live charts draw with the page's Plotly, which Streamlit loads with its first
-    st.plotly_chart: a hidden empty one makes sure there is one on every page."""
+    """Starts loading the live charts' Plotly as the page's first element, while the rest of
+    the page runs: a hidden live_chart that fetches the bundle in static/, or (without it) a
+    hidden st.plotly_chart, which makes Streamlit load its own."""
+    if plotly_source() == "static":
+        st.html("<style>.st-key-plotly_preload {display: none;}</style>")
+        live_chart(key="plotly_preload", data={"preload": True, "plotly": "static"})
+        return
     st.html("<style>.st-key-plotly_loader {display: none;}</style>")
     with st.container(key="plotly_loader"):
         empty = {"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}}
@@ -1577,7 +1590,7 @@ def on_mode() -> None:
 
 
 def main() -> None:
-    load_plotly()  # first: the browser fetches Plotly's bundle (4.7 MB) while the rest runs
+    load_plotly()  # first: the browser fetches the charts' Plotly while the rest runs
     init_state()
     s = st.session_state
     ui = s.ui

@@ -5,7 +5,7 @@ Run ``python -m playground.bench_ui`` (``--quick`` for a short run). It starts `
 Playwright, a dev requirement) and prints:
 
 * first render: navigation start to every chart drawn, for the first visitor of a fresh server
-  (cold: Python imports, Plotly's bundle), for later visitors (warm), and for the first visitor
+  (cold: Python imports, the charts' Plotly), for later visitors (warm), and for the first visitor
   of the hosted server, ``playground/serve.py``, which runs the page once before it serves;
 * Step: from the click on Step to the last chart redrawn with the Epoch metric showing the new
   value, measured inside the page with ``performance.now()``: median and 95th percentile;
@@ -93,7 +93,9 @@ _INIT_JS = """
   };
   window.WebSocket.prototype = WS.prototype;
   Object.assign(window.WebSocket, WS);
-  const plotlyReady = () => (window.Plotly ? mark('plotly') : requestAnimationFrame(plotlyReady));
+  // the live charts' Plotly (playground/web/live_chart.js), or Streamlit's
+  const plotlyReady = () => (window.__bpPlotly || window.Plotly
+    ? mark('plotly') : requestAnimationFrame(plotlyReady));
   requestAnimationFrame(plotlyReady);
   const epochValue = () => {
     const playing = document.querySelector(
@@ -228,7 +230,7 @@ _RENDERED_JS = """
 (n) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const charts = [...document.querySelectorAll(
-    '[data-testid="stPlotlyChart"]:not(.st-key-plotly_loader *), [class*="st-key-live_"]')];
+    '[data-testid="stPlotlyChart"], [class*="st-key-live_"]')];
   const ok = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
     && document.querySelector('[data-testid="stSkeleton"]') === null
     && charts.length >= n && charts.every((c) => c.querySelector('.main-svg') !== null);
@@ -361,7 +363,7 @@ class Results:
 def open_page(browser, url: str, min_charts: int, parts: list | None = None):
     """A new context (a new Streamlit session) loaded and drawn; returns (context, page, ms).
     With ``parts``, appends when the page had its HTML, its websocket open, the first run's
-    last message and Plotly's bundle (ms from navigation)."""
+    last message and the charts' Plotly ready (ms from navigation)."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.add_init_script(_INIT_JS)
@@ -579,7 +581,7 @@ def report(res: Results, load_after: tuple[float, float, float]) -> None:
         print(
             f"  its parts (medians, ms from navigation): HTML {fr['html']:,.0f}, Streamlit's "
             f"page up and its websocket open {fr['page']:,.0f}, the first run's last message "
-            f"{fr['messages']:,.0f}, Plotly's bundle loaded {fr['plotly']:,.0f}, then the charts "
+            f"{fr['messages']:,.0f}, the charts' Plotly ready {fr['plotly']:,.0f}, then the charts "
             f"drawn (all by {statistics.median(warm):,.0f})"
         )
     med, p95 = statistics.median(res.step_ms or [float("nan")]), percentile(res.step_ms, 0.95)

@@ -25,8 +25,9 @@ def charts(at):
     out = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     out = {k: v for k, v in out.items() if not k.endswith("plotly_loader_chart")}  # (hidden)
     for c in at.get("bidi_component"):
-        if c.proto.component_name.endswith("live_chart"):
-            out[c.proto.id] = json.loads(json.loads(c.proto.json)["spec"])
+        data = json.loads(c.proto.json) if c.proto.component_name.endswith("live_chart") else {}
+        if "spec" in data:  # (not the hidden one that loads Plotly, nor Play's metrics)
+            out[c.proto.id] = json.loads(data["spec"])
     return out
 
 
@@ -708,3 +709,41 @@ def test_drawing_three_classes_and_back_to_two(at):
     at.sidebar.select_slider(key="classes").set_value(3).run()  # and come back
     t = at.session_state.trainer
     assert t.data.classes == 3 and t.m + t.data.X_test.shape[1] == 6
+
+
+def live_data(at) -> dict[str, dict]:
+    """The data of each live_chart on the page, by its key."""
+    return {
+        c.proto.id: json.loads(c.proto.json)
+        for c in at.get("bidi_component")
+        if c.proto.component_name.endswith("live_chart")
+    }
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_the_live_charts_plotly_follows_static_serving(served, monkeypatch):
+    # Served (this folder's .streamlit/config.toml): the live charts load the cartesian bundle
+    # in static/ (a hidden preload first), and the default page has no st.plotly_chart, so
+    # Streamlit's full bundle is not loaded. Not served: Streamlit's, loaded by a hidden chart.
+    import streamlit
+
+    get = streamlit.get_option
+    monkeypatch.setattr(
+        streamlit,
+        "get_option",
+        lambda key: served if key == "server.enableStaticServing" else get(key),
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    data = live_data(at)
+    charts_ = [d for d in data.values() if "spec" in d]
+    assert len(charts_) == 3  # the boundary, the cost, the network
+    want = "static" if served else "streamlit"
+    assert {d["plotly"] for d in charts_} == {want}
+    preloads = [d for d in data.values() if d.get("preload")]
+    plotly_charts = [c.proto.id for c in at.get("plotly_chart")]
+    if served:
+        assert preloads == [{"preload": True, "plotly": "static"}] and plotly_charts == []
+    else:
+        assert preloads == [] and len(plotly_charts) == 1
+        assert plotly_charts[0].endswith("plotly_loader_chart")

@@ -5,8 +5,8 @@
 // scratch, into a new one. For the charts that change on every Step and every frame of Play
 // that is most of the browser's work. The app sends those figures here instead ({spec: the
 // figure's JSON, config, select}), and this keeps one graph div per chart and hands every new
-// figure to Plotly.react, which updates the drawing in place. Plotly comes from the page
-// (window.Plotly, loaded by Streamlit's own charts: the app keeps a hidden one on every page).
+// figure to Plotly.react, which updates the drawing in place. The charts draw with a Plotly of
+// their own (see plotly() below).
 //
 // With data.select, a click on a training point (a trace named "train class ...") is reported
 // as the state value "selection", {points: [{x, y}], at}, as st.plotly_chart reports a
@@ -34,7 +34,10 @@
 // so one reel is always in flight and a slow machine gets longer reels, not a backlog. A click
 // on Pause (data.pause_key) stops every player at once, at the frame on screen; one on Step
 // (data.step_key) too, and steps from there.
-const WAIT_MS = 50;
+// plotly.js's cartesian bundle (every trace these charts draw: scatter, heatmap, bar), 1.5 MB,
+// served by Streamlit from the app's static/ folder (server.enableStaticServing).
+const BUNDLE = "app/static/plotly-cartesian.min.js";
+const WAIT_MS = 50; // (Streamlit's Plotly, where static/ is not served: see plotly())
 const GIVE_UP_MS = 20000;
 const SHADING_PX = 400; // the shading image's side: the 100x100 grid, smoothed, and the line
 
@@ -147,7 +150,7 @@ function listen(gd) {
 }
 
 function react(gd, figure, config) {
-  return window.Plotly.react(gd, figure.data, figure.layout, config).then(() => listen(gd));
+  return window.__bpPlotly.react(gd, figure.data, figure.layout, config).then(() => listen(gd));
 }
 
 // A plotly.py array: a plain list, or {dtype, bdata: base64} (numpy arrays).
@@ -319,13 +322,13 @@ function drawNetwork(gd, base, net, i) {
     return vals ? withValue(shown, vals[point.pointNumber]) : shown;
   };
   if (gd.hoverPoint) readout(gd, gd.hoverPoint); // the value under a resting mouse moves on
-  const drawn = window.Plotly.relayout(gd, { "images[0].source": gd.networkSource });
+  const drawn = window.__bpPlotly.relayout(gd, { "images[0].source": gd.networkSource });
   return drawn.then(() => {
     for (const [index, vals] of nodes) {
       const marker = base.data[index].marker;
       if (!vals || !marker || marker.cmin === undefined) continue;
       const update = { "marker.color": [vals], "marker.cmin": -f.bmax, "marker.cmax": f.bmax };
-      window.Plotly.restyle(gd, update, [index]);
+      window.__bpPlotly.restyle(gd, update, [index]);
     }
   });
 }
@@ -510,7 +513,7 @@ function chart(host, data, setStateValue, setTriggerValue) {
         gd.shadingSource = paintShading(gd, data.frames[i], data.shading);
         // the value under a resting mouse, from the new frame
         if (gd.shadingHover) readout(gd, gd.shadingHover);
-        return window.Plotly.relayout(gd, { "images[0].source": gd.shadingSource });
+        return window.__bpPlotly.relayout(gd, { "images[0].source": gd.shadingSource });
       });
     if (data.reel) enqueue(gd, data.reel, paint);
     else if (changed || gd.paintedFrame !== data.frames[0] || gd.paintedWith !== shadingKey) {
@@ -683,23 +686,97 @@ function clock(data, setTriggerValue) {
   };
 }
 
+// --- Plotly -----------------------------------------------------------------------------------
+
+function fromStatic() {
+  // The cartesian bundle: Streamlit serves static .js files as text/plain, which a script tag
+  // refuses, so it is fetched and run from a Blob. window.Plotly is left as it was.
+  return fetch(new URL(BUNDLE, document.baseURI))
+    .then((response) => {
+      if (!response.ok) throw new Error(`${BUNDLE}: HTTP ${response.status}`);
+      return response.text();
+    })
+    .then(
+      (source) =>
+        new Promise((resolve, reject) => {
+          const code =
+            "(() => {\nconst before = window.Plotly;\n" +
+            source +
+            "\n;window.__bpPlotly = window.Plotly;\n" +
+            "if (before !== undefined) window.Plotly = before;\n})();";
+          const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+          const script = document.createElement("script");
+          script.onload = () => {
+            URL.revokeObjectURL(url);
+            if (window.__bpPlotly) resolve(window.__bpPlotly);
+            else reject(new Error(`${BUNDLE} gave no Plotly`));
+          };
+          script.onerror = () => reject(new Error(`${BUNDLE} did not run`));
+          script.src = url;
+          document.head.appendChild(script);
+        }),
+    );
+}
+
+function fromStreamlit() {
+  // Streamlit's full bundle, which it loads with its first st.plotly_chart (the app then keeps
+  // a hidden one on the page).
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      if (window.Plotly !== undefined) {
+        window.__bpPlotly = window.Plotly;
+        resolve(window.Plotly);
+      } else if (performance.now() - started < GIVE_UP_MS) {
+        setTimeout(look, WAIT_MS);
+      } else {
+        reject(new Error("Streamlit's Plotly did not load"));
+      }
+    };
+    look();
+  });
+}
+
+function plotly(source) {
+  // The charts' Plotly, loaded once per page (a promise of it), kept as window.__bpPlotly.
+  // source "static": plotly.js's cartesian bundle (BUNDLE), not Streamlit's full one (4.7 MB),
+  // which a new visitor's browser spent about 880 ms evaluating on this project's machine
+  // before any chart could draw (Streamlit still loads its own for a view with an
+  // st.plotly_chart). "streamlit": where the app is run without static serving.
+  if (!window.__bpPlotlyReady) {
+    window.__bpPlotlyReady = source === "static" ? fromStatic() : fromStreamlit();
+  }
+  return window.__bpPlotlyReady;
+}
+
+function failed(host, error) {
+  // Said on the page where the chart would be, not only in the console.
+  console.error("live_chart:", error);
+  if (host.querySelector(":scope > .live-chart-error")) return;
+  const note = document.createElement("div");
+  note.className = "live-chart-error";
+  note.textContent = `This chart could not load Plotly (${error.message}).`;
+  host.appendChild(note);
+}
+
 export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
+  // (the first component on the page starts the download: the app's hidden preload)
+  const ready = data.plotly ? plotly(data.plotly) : null;
+  if (data.preload) return undefined;
   if (data.clock) return clock(data, setTriggerValue);
   if (data.metrics) {
     metrics(parentElement, data);
     return undefined;
   }
   let cancelled = false;
-  const started = performance.now();
-  const attempt = () => {
-    if (cancelled) return;
-    if (window.Plotly !== undefined) {
-      chart(parentElement, data, setStateValue, setTriggerValue);
-    } else if (performance.now() - started < GIVE_UP_MS) {
-      setTimeout(attempt, WAIT_MS);
-    }
-  };
-  attempt();
+  ready.then(
+    () => {
+      if (!cancelled) chart(parentElement, data, setStateValue, setTriggerValue);
+    },
+    (error) => {
+      if (!cancelled) failed(parentElement, error);
+    },
+  );
   return () => {
     cancelled = true;
   };

@@ -164,8 +164,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _serve(script: str, log_path: Path) -> Iterator[str]:
-    """`streamlit run script` on a free loopback port; yields the base URL once healthy."""
+def _serve(script: str, log_path: Path, *options: str) -> Iterator[str]:
+    """`streamlit run script` on a free loopback port (with more ``options``, e.g.
+    ``"--server.enableStaticServing", "false"``); yields the base URL once healthy."""
     port = _free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", script,
@@ -174,6 +175,7 @@ def _serve(script: str, log_path: Path) -> Iterator[str]:
         "--server.fileWatcherType", "none",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
+        *options,
     ]  # fmt: skip
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -206,6 +208,19 @@ def hosted_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log_path = tmp_path / "hosted.log"
     with _serve("playground/serve.py", log_path) as url:
         yield url, log_path
+
+
+@pytest.fixture
+def no_static_page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
+    """The page of `streamlit run app.py` with static serving off (as where the app is run
+    without this folder's .streamlit/config.toml), loaded as ``page`` loads it."""
+    options = ("--server.enableStaticServing", "false")
+    with _serve("app.py", tmp_path / "no-static.log", *options) as url:
+        context, app_page = _open_app(browser, url, (1280, 720))
+        try:
+            yield app_page
+        finally:
+            context.close()
 
 
 @pytest.fixture

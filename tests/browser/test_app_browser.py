@@ -33,6 +33,7 @@ from tests.browser.pages import (
     expect_epoch,
     metric,
 )
+from tests.test_static import plotly_js_version
 
 VIEWS = ("Network", "Weights", "Gradients")
 # Chart titles Plotly draws (``.gtitle``), in page order, for each detail view.
@@ -141,6 +142,44 @@ def test_page_loads_and_every_view_renders(page: Page, wait_idle) -> None:
         for got, want in zip(titles, TITLES[view], strict=True):
             assert got.startswith(want), (view, titles)
         expect_clean(page)
+
+
+def test_the_live_charts_draw_with_their_own_plotly(page: Page, wait_idle) -> None:
+    # The default page draws with the cartesian bundle from static/ (1.5 MB), and Streamlit's
+    # full bundle (4.7 MB) is not even fetched; a mode with Streamlit's own charts loads it,
+    # and the live charts go on drawing with theirs, through Steps and views.
+    def scripts() -> list[str]:
+        return page.evaluate(
+            "() => performance.getEntriesByType('resource').map((e) => e.name)"
+            ".filter((n) => n.endsWith('.js'))"
+        )
+
+    expect_charts_drawn(page, 3)
+    version = page.evaluate("() => window.__bpPlotly && window.__bpPlotly.version")
+    assert version == plotly_js_version()
+    loaded = scripts()
+    assert any(n.endswith("/app/static/plotly-cartesian.min.js") for n in loaded), loaded
+    assert not any("/PlotlyChart." in n for n in loaded), loaded
+    live = page.locator(".live-chart.js-plotly-plot")
+    expect(live).to_have_count(3)
+    choose_segment(page, "mode", "Equations", wait_idle)  # Streamlit's own charts
+    streamlits = page.locator('[data-testid="stPlotlyChart"] .main-svg')
+    expect(streamlits.first).to_be_visible(timeout=30_000)
+    assert any("/PlotlyChart." in n for n in scripts())
+    choose_segment(page, "mode", "Train", wait_idle)
+    expect(live).to_have_count(3)
+    for n in (1, 2):
+        click_key(page, "step", wait_idle)
+        expect_epoch(page, n)
+    assert page.evaluate("() => window.__bpPlotly.version") == version
+    choose_segment(page, "view", "Weights", wait_idle)
+    expect_charts_drawn(page, len(TITLES["Weights"]))
+    titles = chart_titles(page)
+    for got, want in zip(titles, TITLES["Weights"], strict=True):
+        assert got.startswith(want), titles
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, 3)
+    expect_clean(page)
 
 
 def test_step_and_its_shortcut_advance_the_epoch(page: Page, wait_idle) -> None:

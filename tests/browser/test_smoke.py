@@ -29,3 +29,22 @@ def test_the_hosted_server_runs_the_page_once_before_it_serves(hosted_server, ho
     page.locator(".st-key-step button").click()
     expect(metric(page, "Epoch")).to_have_text("1", timeout=15_000)
     expect_clean(page)
+
+
+def test_without_static_serving_the_live_charts_draw_with_streamlits_plotly(no_static_page):
+    """Run without static/ served (no .streamlit/config.toml where the app was started), the
+    live charts take the Plotly of Streamlit's own charts (a hidden one loads it) and the page
+    works as ever."""
+    page = no_static_page
+    for key in ("boundary", "cost", "network"):
+        expect(page.locator(f".st-key-live_{key} .live-chart .main-svg").first).to_be_visible()
+    assert page.evaluate("() => window.__bpPlotly === window.Plotly")
+    scripts = page.evaluate(
+        "() => performance.getEntriesByType('resource').map((e) => e.name)"
+        ".filter((n) => n.endsWith('.js'))"
+    )
+    assert any("/PlotlyChart." in n for n in scripts), scripts
+    assert not any("plotly-cartesian" in n for n in scripts), scripts
+    page.locator(".st-key-step button").click()
+    expect(metric(page, "Epoch")).to_have_text("1", timeout=15_000)
+    expect_clean(page)
