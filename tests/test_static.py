@@ -1,5 +1,6 @@
-"""The files the page serves from static/ (``server.enableStaticServing``): the live charts'
-Plotly, plotly.js's cartesian bundle (see playground/web/live_chart.js)."""
+"""What the server is told in .streamlit/config.toml, and the files the page serves from static/
+(``server.enableStaticServing``): the live charts' Plotly, plotly.js's cartesian bundle (see
+playground/web/live_chart.js)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def test_the_charts_plotly_is_the_cartesian_bundle_of_the_figures_plotly_js():
     assert match, head
     assert match.group(1) == plotly_js_version()
     assert "MIT" in head and (ROOT / "static" / "LICENSE-plotly.js.txt").is_file()
+
+
+def test_a_rerun_never_runs_beside_the_run_before_it():
+    # (fast reruns would start a full rerun in a second thread while the first may still be
+    # stepping the session's trainer)
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["fastReruns"] is False
 
 
 def test_the_live_charts_ask_for_the_bundle_that_streamlit_serves():

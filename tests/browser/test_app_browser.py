@@ -482,6 +482,37 @@ def test_a_larger_network_opened_at_an_epoch_then_played_to_a_goal(
     expect_clean(page)
 
 
+def test_settings_changed_again_and_again_while_playing_leave_the_run_whole(
+    page: Page, app_server: str, wait_idle, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Each toggle reruns the whole page while Play's run may still be training. A rerun waits
+    # for that run's next Streamlit call (runner.fastReruns off): with fast reruns, a second
+    # thread started the page again and stepped the same trainer, and this sequence broke it
+    # (IndexError in Trainer._keep, or a history that no longer fitted its table, in the log).
+    logs = sorted(tmp_path_factory.getbasetemp().glob("streamlit*/server.log"))
+    log = logs[-1]
+    before = log.read_text(errors="replace").count("Traceback")
+    page.goto(f"{app_server}/?n=2000&hidden=16,16&act=tanh,tanh&data=spiral")
+    wait_idle(page)
+    choose_option(page, "speed", "max", wait_idle)
+    page.locator(".st-key-play button").click()
+    pause = page.locator(".st-key-pause button")
+    expect(pause).to_contain_text("Pause", timeout=15_000)
+    toggle = page.locator(".st-key-log_cost label").first
+    for i in range(30):
+        toggle.click()
+        page.wait_for_timeout(150 + 100 * (i % 4))
+    click_now(page, pause)
+    expect(page.locator(".st-key-play button")).to_contain_text("Play", timeout=PAUSE_TIMEOUT_MS)
+    wait_idle(page)
+    at = epoch(page)
+    assert at > 0
+    click_key(page, "step", wait_idle)
+    expect_epoch(page, at + 1)
+    assert log.read_text(errors="replace").count("Traceback") == before
+    expect_clean(page)
+
+
 def test_draw_points_by_clicking_the_plane(page: Page, wait_idle) -> None:
     dataset = page.locator(".st-key-dataset input")
     dataset.click()
