@@ -689,33 +689,26 @@ function clock(data, setTriggerValue) {
 // --- Plotly -----------------------------------------------------------------------------------
 
 function fromStatic() {
-  // The cartesian bundle: Streamlit serves static .js files as text/plain, which a script tag
-  // refuses, so it is fetched and run from a Blob. window.Plotly is left as it was.
-  return fetch(new URL(BUNDLE, document.baseURI))
-    .then((response) => {
-      if (!response.ok) throw new Error(`${BUNDLE}: HTTP ${response.status}`);
-      return response.text();
-    })
-    .then(
-      (source) =>
-        new Promise((resolve, reject) => {
-          const code =
-            "(() => {\nconst before = window.Plotly;\n" +
-            source +
-            "\n;window.__bpPlotly = window.Plotly;\n" +
-            "if (before !== undefined) window.Plotly = before;\n})();";
-          const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
-          const script = document.createElement("script");
-          script.onload = () => {
-            URL.revokeObjectURL(url);
-            if (window.__bpPlotly) resolve(window.__bpPlotly);
-            else reject(new Error(`${BUNDLE} gave no Plotly`));
-          };
-          script.onerror = () => reject(new Error(`${BUNDLE} did not run`));
-          script.src = url;
-          document.head.appendChild(script);
-        }),
-    );
+  // The cartesian bundle, as a script of its own. It sets window.Plotly as it runs, and its
+  // load event follows at once (nothing runs in between), so there its Plotly is kept as
+  // window.__bpPlotly and window.Plotly put back as it was (Streamlit's, once loaded).
+  return new Promise((resolve, reject) => {
+    const before = window.Plotly;
+    const script = document.createElement("script");
+    script.onload = () => {
+      const plotly = window.Plotly;
+      if (before !== undefined) window.Plotly = before;
+      if (plotly !== undefined && plotly !== before) {
+        window.__bpPlotly = plotly;
+        resolve(plotly);
+      } else {
+        reject(new Error(`${BUNDLE} gave no Plotly`));
+      }
+    };
+    script.onerror = () => reject(new Error(`${BUNDLE} did not load`));
+    script.src = new URL(BUNDLE, document.baseURI).href;
+    document.head.appendChild(script);
+  });
 }
 
 function fromStreamlit() {
