@@ -10,10 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 # -- first, before the heavy imports ---------------------------------------------------------
-# The page's first element, a hidden live_chart that fetches the live charts' Plotly
-# (``load_plotly``), goes out before Python imports NumPy, pandas and Plotly below: on a fresh
-# server the browser loads and evaluates the bundle meanwhile (bench_ui, the first visitor of a
-# new server: 2,866 against 3,245 ms, medians of four here). (E402 is off for this file.)
+# The page's first element, a hidden live_chart that fetches the live charts' Plotly (with
+# static serving; see ``plotly_source``), goes out before Python imports NumPy, pandas and
+# Plotly below: on a fresh server the browser loads and evaluates the bundle meanwhile
+# (bench_ui, the first visitor of a new server: 2,866 against 3,245 ms, medians of four here).
+# (E402 is off for this file.)
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧠", layout="wide")
 # The charts that change on every Step and frame, redrawn in place by Plotly.react
@@ -1564,8 +1565,8 @@ def sweep_view() -> None:
 
 def load_plotly() -> None:
     """Without static serving, the live charts take the Plotly of Streamlit's own charts: a
-    hidden st.plotly_chart, the first element after the preload's place, makes Streamlit load
-    it. (With static serving the preload went out at the top, before the imports.)"""
+    hidden st.plotly_chart, first on the page, makes Streamlit load it. (With static serving the
+    hidden preload went out at the top of this file, before the imports.)"""
     if plotly_source() == "static":
         return
     st.html("<style>.st-key-plotly_loader {display: none;}</style>")
@@ -1602,7 +1603,7 @@ def on_mode() -> None:
 
 
 def main() -> None:
-    load_plotly()  # first: the browser fetches the charts' Plotly while the rest runs
+    load_plotly()  # (without static serving) first: Streamlit fetches its Plotly meanwhile
     init_state()
     s = st.session_state
     ui = s.ui

@@ -230,7 +230,7 @@ _RENDERED_JS = """
 (n) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const charts = [...document.querySelectorAll(
-    '[data-testid="stPlotlyChart"], [class*="st-key-live_"]')];
+    '[data-testid="stPlotlyChart"]:not(.st-key-plotly_loader *), [class*="st-key-live_"]')];
   const ok = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
     && document.querySelector('[data-testid="stSkeleton"]') === null
     && charts.length >= n && charts.every((c) => c.querySelector('.main-svg') !== null);

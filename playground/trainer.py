@@ -273,8 +273,8 @@ class Trainer:
 
     Every recorded epoch's history row has the training cost and accuracy of the epoch's
     forward pass (float64, or the config's dtype) and the test cost and accuracy, measured in
-    float32 for up to ``TEST_BATCH`` epochs at once (``engine.Evaluator``) before ``step``
-    returns: the same history however the epochs are split into steps.
+    float32 for up to ``TEST_BATCH`` (``PARALLEL_BATCH``) epochs at once (``engine.Evaluator``)
+    before ``step`` returns: the same history however the epochs are split into steps.
 
     ``data`` overrides the generated dataset (for a user's CSV), and brings its own number of
     classes (``config.classes`` is for generated data). ``output`` is the output layer's kind:

@@ -24,10 +24,9 @@ def charts(at):
     page redraws in place (the live_chart component, whose data holds the figure's JSON)."""
     out = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     out = {k: v for k, v in out.items() if not k.endswith("plotly_loader_chart")}  # (hidden)
-    for c in at.get("bidi_component"):
-        data = json.loads(c.proto.json) if c.proto.component_name.endswith("live_chart") else {}
+    for key, data in live_data(at).items():
         if "spec" in data:  # (not the hidden one that loads Plotly, nor Play's metrics)
-            out[c.proto.id] = json.loads(data["spec"])
+            out[key] = json.loads(data["spec"])
     return out
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 # A chart: Streamlit's Plotly element, or a chart the page redraws in place (the live_chart
 # component's graph div: the decision boundary and the cost always, every chart while playing).
-CHART = '[data-testid="stPlotlyChart"], .live-chart'
+CHART = '[data-testid="stPlotlyChart"]:not(.st-key-plotly_loader *), .live-chart'
 EXCEPTION = '[data-testid="stException"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 

@@ -141,7 +141,7 @@ _CONTROLS_JS = r"""
   const out = [];
   for (const box of document.querySelectorAll('[class*="st-key-"]')) {
     const key = [...box.classList].find((c) => c.startsWith('st-key-')).slice(7);
-    if (!shown(box) || key === 'plotly_preload') continue;
+    if (!shown(box) || key.startsWith('plotly_')) continue;
     const widget = box.querySelector('[data-testid]');
     const kind = widget ? widget.getAttribute('data-testid') : '';
     const disabled = box.querySelector('button:disabled, input:disabled') !== null;
